@@ -1,0 +1,17 @@
+from annotate.models.assignment import Assignment
+from annotate.models.attribution import Attribution, Span, Stance
+from annotate.models.history import HistoryEntry
+from annotate.models.project import Actor, Membership, Project, ProjectArticle, VocabularyTerm
+
+__all__ = [
+    "Actor",
+    "Assignment",
+    "Attribution",
+    "HistoryEntry",
+    "Membership",
+    "Project",
+    "ProjectArticle",
+    "Span",
+    "Stance",
+    "VocabularyTerm",
+]
