@@ -1,0 +1,150 @@
+"""Split an article text into blocks (paragraphs, headings) and sentences, as code-point offsets.
+
+Every span is `text[start:end]`, half-open, with no whitespace at either end. Blocks are the
+non-empty lines of the body (paragraphs are single lines separated by blank lines in the input we
+receive; a hard-wrapped paragraph becomes one block per line). Sentences come from syntok, which
+keeps abbreviations such as `U.S.`, `Mr.` and `No. 5` together, and never cross a block.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection, Iterator, Sequence
+from dataclasses import dataclass, field
+
+from syntok.segmenter import segment as syntok_segment
+from syntok.tokenizer import Tokenizer
+
+# Lines end at LF, CRLF or a lone CR; other Unicode line separators (U+2028, NEL) stay inside a
+# line, as syntok treats them as spacing.
+_LINE = re.compile(r"[^\r\n]+")
+# A heading ends without sentence punctuation, closing quote or bracket: `Hungary`, `Red Cross`.
+_FINAL_PUNCTUATION = frozenset(".!?:;,\u2026\"'\u201d\u2019\u00bb)]}")
+HEADING_MAX_CHARS = 80
+HEADING_MAX_WORDS = 8
+
+_tokenizer = Tokenizer(replace_not_contraction=False)
+
+PARAGRAPH = "paragraph"
+HEADING = "heading"
+
+
+@dataclass(frozen=True, slots=True)
+class BlockSpan:
+    kind: str
+    start: int
+    end: int
+    sentences: tuple[tuple[int, int], ...] = field(default=())
+
+
+def _strip_span(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+def looks_like_heading(line: str) -> bool:
+    """A short line without final punctuation, starting with a capital or a digit."""
+    line = line.strip()
+    if not line or len(line) > HEADING_MAX_CHARS or len(line.split()) > HEADING_MAX_WORDS:
+        return False
+    if line[-1] in _FINAL_PUNCTUATION:
+        return False
+    return line[0].isupper() or line[0].isdigit()
+
+
+def split_sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Sentences of `text[start:end]` (one block) as absolute, whitespace-trimmed spans."""
+    chunk = text[start:end]
+    spans: list[tuple[int, int]] = []
+    for sentence in syntok_segment(_tokenizer.tokenize(chunk)):
+        if not sentence:
+            continue
+        first, last = sentence[0], sentence[-1]
+        s_start, s_end = _strip_span(chunk, first.offset, last.offset + len(last.value))
+        if s_end > s_start:
+            spans.append((start + s_start, start + s_end))
+    return _repair(text, start, end, spans)
+
+
+def _repair(text: str, start: int, end: int, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Make the spans cover every non-space character of the block, in order, without overlap.
+
+    syntok skips some characters it does not tokenize (control characters, for instance); they
+    join the sentence before them so that nothing in a block falls outside a sentence.
+    """
+    if not spans:
+        s, e = _strip_span(text, start, end)
+        return [(s, e)] if e > s else []
+    # Each sentence runs until the next one starts (or the block ends), trimmed.
+    bounds = [s for s, _ in spans]
+    bounds[0] = start
+    repaired: list[tuple[int, int]] = []
+    for i, s in enumerate(bounds):
+        e = bounds[i + 1] if i + 1 < len(bounds) else end
+        s, e = _strip_span(text, s, e)
+        if e > s:
+            repaired.append((s, e))
+    return repaired
+
+
+def iter_lines(text: str, start: int = 0) -> Iterator[tuple[int, int]]:
+    """(start, end) of each non-blank line from `start`, trimmed of surrounding whitespace."""
+    for match in _LINE.finditer(text, start):
+        s, e = _strip_span(text, match.start(), match.end())
+        if e > s:
+            yield s, e
+
+
+def segment(
+    text: str, *, body_start: int = 0, heading_lines: Collection[str] = ()
+) -> list[BlockSpan]:
+    """Blocks and sentences of `text` from `body_start` on.
+
+    A line is a heading if it looks like one (short, no final punctuation) or if it is one of
+    `heading_lines` (headings an importer found by markup). Every other line is a paragraph.
+    Text before `body_start` (the header lines of a seed file) gets no blocks.
+    """
+    explicit = {line.strip() for line in heading_lines}
+    blocks: list[BlockSpan] = []
+    for s, e in iter_lines(text, body_start):
+        line = text[s:e]
+        if line in explicit or looks_like_heading(line):
+            blocks.append(BlockSpan(HEADING, s, e, ((s, e),)))
+        else:
+            blocks.append(BlockSpan(PARAGRAPH, s, e, tuple(split_sentences(text, s, e))))
+    return blocks
+
+
+def segment_many(jobs: Sequence[tuple[str, int, Collection[str]]]) -> list[list[BlockSpan]]:
+    """`segment` over (text, body_start, heading_lines) jobs; a worker-process entry point."""
+    return [segment(text, body_start=start, heading_lines=lines) for text, start, lines in jobs]
+
+
+def check_segments(text: str, blocks: list[BlockSpan]) -> str | None:
+    """The first broken invariant of `blocks` over `text`, as a message, or None if all hold."""
+    previous_end = 0
+    for block in blocks:
+        if block.kind not in (PARAGRAPH, HEADING):
+            return f"block {block.start}-{block.end}: unknown kind {block.kind!r}"
+        if not (previous_end <= block.start < block.end <= len(text)):
+            return (
+                f"block {block.start}-{block.end} is empty, overlaps the previous one or lies "
+                f"outside the text (length {len(text)})"
+            )
+        if _strip_span(text, block.start, block.end) != (block.start, block.end):
+            return f"block {block.start}-{block.end} starts or ends with whitespace"
+        previous_end = block.end
+        sentence_end = block.start
+        for s, e in block.sentences:
+            if not (sentence_end <= s < e <= block.end):
+                return (
+                    f"sentence {s}-{e} is empty, overlaps the previous one or lies outside "
+                    f"its block {block.start}-{block.end}"
+                )
+            if _strip_span(text, s, e) != (s, e):
+                return f"sentence {s}-{e} starts or ends with whitespace"
+            sentence_end = e
+    return None
