@@ -50,7 +50,9 @@ class Assignment(models.Model):
                 fields=["project", "article", "annotator"],
                 condition=Q(is_gold=False),
                 name="annotate_assignment_one_per_annotator",
-                violation_error_message=_("This annotator already has this article in the project."),
+                violation_error_message=_(
+                    "This annotator already has this article in the project."
+                ),
             ),
             models.UniqueConstraint(
                 fields=["project", "article"],
@@ -65,7 +67,9 @@ class Assignment(models.Model):
                 violation_error_message=_("Only one assignment per article can be gold."),
             ),
             models.CheckConstraint(
-                condition=Q(status__in=["in_progress", "submitted", "accepted", "rejected", "gold"]),
+                condition=Q(
+                    status__in=["in_progress", "submitted", "accepted", "rejected", "gold"]
+                ),
                 name="annotate_assignment_status_valid",
                 violation_error_message=_("Unknown assignment status."),
             ),

@@ -46,8 +46,7 @@ class Attribution(models.Model):
         ordering = ["assignment", "id"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(confidence__isnull=True)
-                | Q(confidence__gte=0) & Q(confidence__lte=1),
+                condition=Q(confidence__isnull=True) | Q(confidence__gte=0) & Q(confidence__lte=1),
                 name="annotate_attribution_confidence_range",
                 violation_error_message=_("Confidence must lie between 0 and 1."),
             ),

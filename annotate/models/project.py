@@ -116,7 +116,9 @@ class Actor(models.Model):
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="actors")
     name = models.CharField(max_length=300)
-    kind = models.CharField(max_length=64, blank=True, help_text=_("From the actor-kind vocabulary."))
+    kind = models.CharField(
+        max_length=64, blank=True, help_text=_("From the actor-kind vocabulary.")
+    )
     aliases = models.JSONField(default=list, blank=True)
     description = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
