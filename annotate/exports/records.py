@@ -1,0 +1,373 @@
+"""The export's one read path: a project's labels as native documents, chunk by chunk.
+
+A *document* is one article with every assignment that passes the filters, in the shape of a
+native JSONL line (see docs/exports.md). Every other format is rendered from these documents, so
+all formats agree on what is exported.
+
+Memory stays flat: articles are read by keyset pagination over `content_hash` (unique, indexed,
+and the same on every machine, so the order of an export does not depend on primary keys), and
+each chunk of articles fetches its blocks, sentences, assignments, claims, spans, stances and
+actors in a constant number of queries (`QUERIES_PER_CHUNK`), whatever the chunk holds.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections import defaultdict
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import DateTimeField, Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce, Greatest
+
+from annotate.models import Actor, Assignment, Attribution, Span, Stance
+from corpus.models import Article, Block, Sentence
+
+DEFAULT_CHUNK_SIZE = 500
+# Articles, blocks, sentences, assignments, claims, spans, stances, actors.
+QUERIES_PER_CHUNK = 8
+
+Document = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class ExportFilters:
+    """Which assignments an export holds. Empty tuples and None mean "no restriction".
+
+    `since`/`until` select assignments whose last change (the assignment itself or any of its
+    claims) lies in `[since, until)`. `gold_only` keeps the settled version of each article: the
+    assignments with status `gold`.
+    """
+
+    statuses: tuple[str, ...] = ()
+    annotators: tuple[str, ...] = ()
+    since: dt.datetime | None = None
+    until: dt.datetime | None = None
+    gold_only: bool = False
+
+    def as_manifest(self) -> dict[str, Any]:
+        return {
+            "status": list(self.statuses),
+            "annotator": list(self.annotators),
+            "since": self.since.isoformat() if self.since else None,
+            "until": self.until.isoformat() if self.until else None,
+            "gold_only": self.gold_only,
+        }
+
+
+@dataclass
+class Counts:
+    articles: int = 0
+    assignments: int = 0
+    attributions: int = 0
+    spans: int = 0
+    stances: int = 0
+    by_split: dict[str, int] = field(default_factory=dict)
+
+    def add(self, document: Document) -> None:
+        self.articles += 1
+        for assignment in document["assignments"]:
+            self.assignments += 1
+            for claim in assignment["attributions"]:
+                self.attributions += 1
+                self.spans += len(claim["content"]) + (claim["source"] is not None)
+                self.spans += claim["cue"] is not None
+                self.stances += len(claim["stances"])
+        part = document.get("split")
+        if part is not None:
+            self.by_split[part] = self.by_split.get(part, 0) + 1
+
+    def as_manifest(self) -> dict[str, Any]:
+        counts: dict[str, Any] = {
+            "articles": self.articles,
+            "assignments": self.assignments,
+            "attributions": self.attributions,
+            "spans": self.spans,
+            "stances": self.stances,
+        }
+        if self.by_split:
+            counts["articles_by_split"] = dict(sorted(self.by_split.items()))
+        return counts
+
+
+def matching_assignments(project_id: int, filters: ExportFilters) -> QuerySet[Assignment]:
+    assignments = Assignment.objects.filter(project_id=project_id)
+    if filters.gold_only:
+        assignments = assignments.filter(status=Assignment.Status.GOLD)
+    if filters.statuses:
+        assignments = assignments.filter(status__in=filters.statuses)
+    if filters.annotators:
+        assignments = assignments.filter(annotator__username__in=filters.annotators)
+    if filters.since is not None or filters.until is not None:
+        latest_claim = Subquery(
+            Attribution.objects.filter(assignment=OuterRef("pk"))
+            .order_by("-updated_at")
+            .values("updated_at")[:1]
+        )
+        assignments = assignments.annotate(
+            last_change=Greatest(
+                "updated_at",
+                Coalesce(latest_claim, "updated_at", output_field=DateTimeField()),
+                output_field=DateTimeField(),
+            )
+        )
+        if filters.since is not None:
+            assignments = assignments.filter(last_change__gte=filters.since)
+        if filters.until is not None:
+            assignments = assignments.filter(last_change__lt=filters.until)
+    return assignments
+
+
+def _iso(value: dt.datetime | dt.date | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def _actor(actor: dict[str, Any] | None) -> dict[str, Any] | None:
+    if actor is None:
+        return None
+    return {
+        "name": actor["name"],
+        "kind": actor["kind"],
+        "aliases": actor["aliases"],
+        "description": actor["description"],
+    }
+
+
+def _claim_sort_key(claim: dict[str, Any]) -> tuple[Any, ...]:
+    """Order claims by their content, never by database ids, so that an import elsewhere exports
+    in the same order: first content span, all spans, then everything else as canonical JSON."""
+    rest = {k: v for k, v in claim.items() if k not in ("id", "nested_in", "_pk", "_parent")}
+    return (
+        claim["content"],
+        claim["source"] or [],
+        claim["cue"] or [],
+        json.dumps(rest, sort_keys=True, ensure_ascii=False),
+        claim["_pk"],
+    )
+
+
+def _build_assignment(
+    assignment: dict[str, Any],
+    claims: list[dict[str, Any]],
+    spans: dict[int, list[tuple[str, int, int]]],
+    stances: dict[int, list[tuple[int | None, str, str]]],
+    actors: dict[int, dict[str, Any]],
+) -> dict[str, Any]:
+    built = []
+    for row in claims:
+        content: list[list[int]] = []
+        source = cue = None
+        for role, start, end in spans.get(row["id"], ()):
+            if role == Span.Role.CONTENT:
+                content.append([start, end])
+            elif role == Span.Role.SOURCE:
+                source = [start, end]
+            else:
+                cue = [start, end]
+        content.sort()
+        built.append(
+            {
+                "id": None,
+                "content": content,
+                "source": source,
+                "cue": cue,
+                "speaker": _actor(actors.get(row["speaker_id"])) if row["speaker_id"] else None,
+                "type": row["type"],
+                "stances": [
+                    {
+                        "target_actor": _actor(actors.get(target)) if target else None,
+                        "target_topic": topic,
+                        "polarity": polarity,
+                    }
+                    for target, topic, polarity in stances.get(row["id"], ())
+                ],
+                "nested_in": None,
+                "category": row["category"],
+                "note": row["note"],
+                "confidence": row["confidence"],
+                "origin": row["origin"],
+                "created_by": row["created_by__username"],
+                "updated_by": row["updated_by__username"],
+                "created_at": _iso(row["created_at"]),
+                "updated_at": _iso(row["updated_at"]),
+                "_pk": row["id"],
+                "_parent": row["nested_in_id"],
+            }
+        )
+    built.sort(key=_claim_sort_key)
+    local = {claim["_pk"]: number for number, claim in enumerate(built, start=1)}
+    for number, claim in enumerate(built, start=1):
+        claim["id"] = number
+        claim["nested_in"] = local.get(claim.pop("_parent"))
+        del claim["_pk"]
+    return {
+        "annotator": assignment["annotator__username"],
+        "is_gold": assignment["is_gold"],
+        "status": assignment["status"],
+        "review_comment": assignment["review_comment"],
+        "reviewed_by": assignment["reviewed_by__username"],
+        "reviewed_at": _iso(assignment["reviewed_at"]),
+        "submitted_at": _iso(assignment["submitted_at"]),
+        "created_at": _iso(assignment["created_at"]),
+        "updated_at": _iso(assignment["updated_at"]),
+        "attributions": built,
+    }
+
+
+ARTICLE_FIELDS = (
+    "id",
+    "content_hash",
+    "external_id",
+    "title",
+    "published_date",
+    "published_at",
+    "published_offset_minutes",
+    "publisher",
+    "author",
+    "url",
+    "language",
+    "metadata",
+    "text",
+)
+
+
+def _chunk_documents(
+    articles: Sequence[dict[str, Any]], assignments_qs: QuerySet[Assignment]
+) -> list[Document]:
+    article_ids = [article["id"] for article in articles]
+    blocks: dict[int, list[list[Any]]] = defaultdict(list)
+    for article_id, kind, start, end in (
+        Block.objects.filter(article_id__in=article_ids)
+        .order_by("article_id", "start")
+        .values_list("article_id", "kind", "start", "end")
+    ):
+        blocks[article_id].append([kind, start, end])
+    sentences: dict[int, list[list[int]]] = defaultdict(list)
+    for article_id, start, end in (
+        Sentence.objects.filter(article_id__in=article_ids)
+        .order_by("article_id", "start")
+        .values_list("article_id", "start", "end")
+    ):
+        sentences[article_id].append([start, end])
+
+    assignments = list(
+        assignments_qs.filter(article_id__in=article_ids)
+        .order_by()
+        .values(
+            "id",
+            "article_id",
+            "annotator__username",
+            "is_gold",
+            "status",
+            "review_comment",
+            "reviewed_by__username",
+            "reviewed_at",
+            "submitted_at",
+            "created_at",
+            "updated_at",
+        )
+    )
+    assignment_ids = [row["id"] for row in assignments]
+    claims: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    actor_ids: set[int] = set()
+    for row in (
+        Attribution.objects.filter(assignment_id__in=assignment_ids)
+        .order_by("id")
+        .values(
+            "id",
+            "assignment_id",
+            "speaker_id",
+            "type",
+            "category",
+            "nested_in_id",
+            "note",
+            "confidence",
+            "origin",
+            "created_by__username",
+            "updated_by__username",
+            "created_at",
+            "updated_at",
+        )
+    ):
+        claims[row["assignment_id"]].append(row)
+        if row["speaker_id"]:
+            actor_ids.add(row["speaker_id"])
+    spans: dict[int, list[tuple[str, int, int]]] = defaultdict(list)
+    for attribution_id, role, start, end in (
+        Span.objects.filter(attribution__assignment_id__in=assignment_ids)
+        .order_by()
+        .values_list("attribution_id", "role", "start", "end")
+    ):
+        spans[attribution_id].append((role, start, end))
+    stances: dict[int, list[tuple[int | None, str, str]]] = defaultdict(list)
+    for attribution_id, target, topic, polarity in (
+        Stance.objects.filter(attribution__assignment_id__in=assignment_ids)
+        .order_by("attribution_id", "id")
+        .values_list("attribution_id", "target_actor_id", "target_topic", "polarity")
+    ):
+        stances[attribution_id].append((target, topic, polarity))
+        if target:
+            actor_ids.add(target)
+    actors = {
+        row["id"]: row
+        for row in Actor.objects.filter(id__in=actor_ids).values(
+            "id", "name", "kind", "aliases", "description"
+        )
+    }
+
+    by_article: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    for row in assignments:
+        by_article[row["article_id"]].append(
+            _build_assignment(row, claims.get(row["id"], []), spans, stances, actors)
+        )
+    documents = []
+    for article in articles:
+        article_assignments = by_article.get(article["id"], [])
+        # Gold last; otherwise by annotator: usernames are unique per (article, non-gold).
+        article_assignments.sort(key=lambda a: (a["is_gold"], a["annotator"]))
+        documents.append(
+            {
+                "article_id": article["id"],
+                "content_hash": article["content_hash"],
+                "external_id": article["external_id"],
+                "title": article["title"],
+                "published_date": _iso(article["published_date"]),
+                "published_at": _iso(article["published_at"]),
+                "published_offset_minutes": article["published_offset_minutes"],
+                "publisher": article["publisher"],
+                "author": article["author"],
+                "url": article["url"],
+                "language": article["language"],
+                "metadata": article["metadata"],
+                "text": article["text"],
+                "blocks": blocks.get(article["id"], []),
+                "sentences": sentences.get(article["id"], []),
+                "assignments": article_assignments,
+            }
+        )
+    return documents
+
+
+def iter_documents(
+    project_id: int, filters: ExportFilters, *, chunk_size: int = DEFAULT_CHUNK_SIZE
+) -> Iterator[Document]:
+    """Yield the project's articles that have at least one matching assignment, by content hash.
+
+    Each document carries `article_id` (this database's id, for formats that show it) besides the
+    native fields."""
+    assignments_qs = matching_assignments(project_id, filters)
+    articles_qs = Article.objects.filter(
+        Exists(assignments_qs.filter(article_id=OuterRef("pk")))
+    ).order_by("content_hash")
+    last_hash = ""
+    while True:
+        page = articles_qs.filter(Q(content_hash__gt=last_hash)) if last_hash else articles_qs
+        articles = list(page.values(*ARTICLE_FIELDS)[:chunk_size])
+        if not articles:
+            return
+        yield from _chunk_documents(articles, assignments_qs)
+        if len(articles) < chunk_size:
+            return
+        last_hash = articles[-1]["content_hash"]
