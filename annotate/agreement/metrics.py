@@ -218,12 +218,19 @@ def nominal_alpha(units: Iterable[Sequence[Label | None]]) -> float | None:
     return None if np.isnan(alpha) else float(alpha)
 
 
+def _label_order(label: Label) -> tuple[int, int, str]:
+    text = str(label)
+    return (0, int(text), "") if text.isdigit() else (1, 0, text)
+
+
 def confusion_matrix(
     pairs: Sequence[tuple[Label, Label]], labels: Sequence[Label] | None = None
 ) -> dict[str, Any]:
-    """Counts of (first rater's label, second rater's label): rows are the first rater."""
+    """Counts of (first rater's label, second rater's label): rows are the first rater.
+
+    Labels are sorted numbers first (actor ids, in numeric order), then text."""
     if labels is None:
-        labels = sorted({label for pair in pairs for label in pair}, key=str)
+        labels = sorted({label for pair in pairs for label in pair}, key=_label_order)
     index = {label: i for i, label in enumerate(labels)}
     matrix = [[0] * len(labels) for _ in labels]
     for a, b in pairs:

@@ -21,7 +21,7 @@ from annotate.agreement.alignment import (
 from annotate.agreement.metrics import TokenIndex, match_by_overlap
 from annotate.agreement.tally import AgreementTally
 from annotate.history import snapshot_attribution
-from annotate.models import Assignment, HistoryEntry, Project
+from annotate.models import Actor, Assignment, HistoryEntry, Project
 from annotate.selectors import attributions_queryset
 
 S = Assignment.Status
@@ -129,13 +129,25 @@ def agreement_report(
                     **_summary(one.result()),
                 }
             )
+    _name_speakers(project, tally_result := tally.result())
     return {
         "project": {"id": project.pk, "name": project.name},
         "article": article_id,
         "statuses": list(statuses),
-        **tally.result(),
+        **tally_result,
         "per_article": per_article,
     }
+
+
+def _name_speakers(project: Project, result: dict[str, Any]) -> None:
+    """Add the actor names to the speaker confusion matrices (`names`, parallel to `labels`)."""
+    names = {
+        str(pk): name
+        for pk, name in Actor.objects.filter(project_id=project.pk).values_list("pk", "name")
+    }
+    for pair in result["labels"]["speaker"]["pairs"]:
+        confusion = pair["confusion"]
+        confusion["names"] = [names.get(label, label) for label in confusion["labels"]]
 
 
 def article_comparison(project: Project, article_id: int) -> dict[str, Any]:

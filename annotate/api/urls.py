@@ -2,7 +2,7 @@ from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import SimpleRouter
 
-from annotate.api import views
+from annotate.api import agreement, views
 
 router = SimpleRouter()
 router.register("projects", views.ProjectViewSet, basename="project")
@@ -17,4 +17,35 @@ urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     *router.urls,
+    # Agreement, progress, comparison and adjudication (docs/review.md).
+    path(
+        "projects/<int:project_id>/agreement/",
+        agreement.ProjectAgreementView.as_view(),
+        name="api-project-agreement",
+    ),
+    path(
+        "projects/<int:project_id>/progress/",
+        agreement.ProjectProgressView.as_view(),
+        name="api-project-progress",
+    ),
+    path(
+        "projects/<int:project_id>/articles/<int:article_id>/comparison/",
+        agreement.ArticleComparisonView.as_view(),
+        name="api-article-comparison",
+    ),
+    path(
+        "projects/<int:project_id>/articles/<int:article_id>/gold/claims/",
+        agreement.GoldClaimView.as_view(),
+        name="api-gold-claims",
+    ),
+    path(
+        "projects/<int:project_id>/articles/<int:article_id>/gold/accept-agreed/",
+        agreement.AcceptAgreedView.as_view(),
+        name="api-gold-accept-agreed",
+    ),
+    path(
+        "projects/<int:project_id>/articles/<int:article_id>/gold/finish/",
+        agreement.FinishGoldView.as_view(),
+        name="api-gold-finish",
+    ),
 ]
