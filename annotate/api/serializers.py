@@ -54,9 +54,9 @@ class SpanField(serializers.ListField):
             **kwargs,
         )
 
-    def to_internal_value(self, data: Any) -> tuple[int, int]:
-        start, end = super().to_internal_value(data)
-        return (start, end)
+    def run_validation(self, data: Any = serializers.empty) -> Any:
+        value = super().run_validation(data)  # checks the length before the pair is unpacked
+        return None if value is None else (value[0], value[1])
 
 
 # --- errors --------------------------------------------------------------------------------------

@@ -1,0 +1,123 @@
+import pytest
+
+from annotate.models import HistoryEntry, Project, VocabularyTerm
+
+pytestmark = pytest.mark.django_db
+
+
+def test_member_lists_their_projects_with_role_and_vocabulary(world, annotator_client):
+    response = annotator_client.get("/api/projects/")
+
+    assert response.status_code == 200
+    (project,) = response.json()["results"]
+    assert project["role"] == "annotator"
+    assert project["annotators_per_article"] == 2
+    assert [term["value"] for term in project["vocabulary"]["polarity"]] == [
+        "favor",
+        "against",
+        "neutral",
+    ]
+
+
+def test_outsider_sees_no_project(world, outsider_client):
+    assert outsider_client.get("/api/projects/").json()["results"] == []
+    assert outsider_client.get(f"/api/projects/{world.project.pk}/").status_code == 404
+
+
+def test_superuser_is_manager_of_every_project(world):
+    from tests.api.conftest import client_for
+
+    response = client_for(world.admin).get(f"/api/projects/{world.project.pk}/")
+
+    assert response.json()["role"] == "manager"
+
+
+def test_manager_updates_guidelines_which_bumps_their_version(world, manager_client):
+    response = manager_client.patch(
+        f"/api/projects/{world.project.pk}/",
+        {"guidelines": "# Mark every cue"},
+        format="json",
+    )
+
+    assert response.status_code == 200, response.json()
+    assert response.json()["guidelines"] == "# Mark every cue"
+    assert response.json()["guidelines_version"] == 2
+    assert HistoryEntry.objects.filter(
+        action__startswith="project.", via="api", user=world.manager
+    ).exists()
+
+
+def test_annotator_cannot_update_the_project(world, annotator_client):
+    response = annotator_client.patch(
+        f"/api/projects/{world.project.pk}/", {"guidelines": "none"}, format="json"
+    )
+
+    assert response.status_code == 403
+    assert "manager" in response.json()["detail"]
+    assert Project.objects.get(pk=world.project.pk).guidelines == ""
+
+
+def test_update_refuses_k_below_one(world, manager_client):
+    response = manager_client.patch(
+        f"/api/projects/{world.project.pk}/", {"annotators_per_article": 0}, format="json"
+    )
+
+    assert response.status_code == 400
+    assert response.json()["field"] == "annotators_per_article"
+
+
+def test_manager_adds_a_vocabulary_term(world, manager_client, annotator_client):
+    response = manager_client.post(
+        f"/api/projects/{world.project.pk}/vocabulary/",
+        {"kind": "polarity", "value": "mixed-feelings", "label": "Mixed"},
+        format="json",
+    )
+
+    assert response.status_code == 201, response.json()
+    project = annotator_client.get(f"/api/projects/{world.project.pk}/").json()
+    assert {"value": "mixed-feelings", "label": "Mixed"} in project["vocabulary"]["polarity"]
+    assert project["vocabulary_version"] == 2
+    assert HistoryEntry.objects.filter(action__startswith="vocabulary", via="api").exists()
+
+
+def test_manager_retires_a_vocabulary_term(world, manager_client):
+    response = manager_client.post(
+        f"/api/projects/{world.project.pk}/vocabulary/",
+        {"kind": "polarity", "value": "neutral", "is_active": False},
+        format="json",
+    )
+
+    assert response.status_code == 201
+    terms = manager_client.get(f"/api/projects/{world.project.pk}/vocabulary/").json()
+    neutral = next(t for t in terms if t["value"] == "neutral")
+    assert neutral["is_active"] is False
+    assert VocabularyTerm.objects.get(project=world.project, value="neutral").is_active is False
+
+
+def test_annotator_cannot_change_the_vocabulary(world, annotator_client):
+    response = annotator_client.post(
+        f"/api/projects/{world.project.pk}/vocabulary/",
+        {"kind": "polarity", "value": "meh"},
+        format="json",
+    )
+
+    assert response.status_code == 403
+
+
+def test_vocabulary_refuses_an_unknown_kind(world, manager_client):
+    response = manager_client.post(
+        f"/api/projects/{world.project.pk}/vocabulary/",
+        {"kind": "mood", "value": "happy"},
+        format="json",
+    )
+
+    assert response.status_code == 400
+    assert response.json()["field"] == "kind"
+
+
+def test_reviewer_lists_members(world, reviewer_client, annotator_client):
+    response = reviewer_client.get(f"/api/projects/{world.project.pk}/members/")
+
+    assert response.status_code == 200
+    assert {m["username"]: m["role"] for m in response.json()}["ann2"] == "annotator"
+    assert annotator_client.get(f"/api/projects/{world.project.pk}/members/").status_code == 403
