@@ -12,8 +12,9 @@ import re
 from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass, field
 
+from syntok._segmentation_states import State
 from syntok.segmenter import segment as syntok_segment
-from syntok.tokenizer import Tokenizer
+from syntok.tokenizer import Token, Tokenizer
 
 # Lines end at LF, CRLF or a lone CR; other Unicode line separators (U+2028, NEL) stay inside a
 # line, as syntok treats them as spacing.
@@ -24,6 +25,19 @@ HEADING_MAX_CHARS = 80
 HEADING_MAX_WORDS = 8
 
 _tokenizer = Tokenizer(replace_not_contraction=False)
+# syntok ends a sentence only at a terminal token (`.`, `!`, `?`, `;`, `...`, and their
+# full-width forms) or an opening bracket; a line without any of them before its last character
+# is one sentence, and syntok need not run. Most news paragraphs are such lines.
+_MAY_SPLIT = re.compile(
+    "["
+    + re.escape("".join(sorted(c for t in State.terminals for c in t)))
+    + re.escape("".join(sorted(State.opening_brackets)))
+    + "]"
+)
+# Tokens of one whitespace-free run depend only on that run, and news text repeats its words:
+# caching them makes tokenizing (two thirds of syntok's time) several times faster.
+_RUN_CACHE: dict[str, list[tuple[str, str, int]]] = {}
+_RUN_CACHE_LIMIT = 200_000
 
 PARAGRAPH = "paragraph"
 HEADING = "heading"
@@ -55,11 +69,35 @@ def looks_like_heading(line: str) -> bool:
     return line[0].isupper() or line[0].isdigit()
 
 
+def tokenize(text: str) -> Iterator[Token]:
+    """The tokens syntok's `Tokenizer(replace_not_contraction=False)` gives, from a cache."""
+    offset = 0
+    spaces = Tokenizer._spaces  # the tokenizer's own run pattern
+    for match in spaces.finditer(text):
+        run = match.group(0)
+        tokens = _RUN_CACHE.get(run)
+        if tokens is None:
+            if len(_RUN_CACHE) >= _RUN_CACHE_LIMIT:
+                _RUN_CACHE.clear()
+            tokens = [(t.spacing, t.value, t.offset) for t in _tokenizer.tokenize(run)]
+            _RUN_CACHE[run] = tokens
+        base = match.start()
+        spacing, value, at = tokens[0]
+        yield Token(text[offset:base] + spacing, value, base + at)
+        for spacing, value, at in tokens[1:]:
+            yield Token(spacing, value, base + at)
+        offset = match.end()
+    if offset < len(text):
+        yield Token(text[offset:], "", len(text))
+
+
 def split_sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
     """Sentences of `text[start:end]` (one block) as absolute, whitespace-trimmed spans."""
     chunk = text[start:end]
+    if not _MAY_SPLIT.search(chunk, 0, len(chunk) - 1):
+        return _repair(text, start, end, [])
     spans: list[tuple[int, int]] = []
-    for sentence in syntok_segment(_tokenizer.tokenize(chunk)):
+    for sentence in syntok_segment(tokenize(chunk)):
         if not sentence:
             continue
         first, last = sentence[0], sentence[-1]

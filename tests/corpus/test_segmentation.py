@@ -198,3 +198,43 @@ def test_segment_leaves_no_visible_character_of_a_line_outside_a_sentence(text):
     for i, char in enumerate(text):
         if not char.isspace():
             assert covered[i] == 1, (i, char)
+
+
+def _syntok_starts(text: str) -> list[int]:
+    """Sentence starts as plain syntok gives them for one line (reference for the fast paths)."""
+    from syntok.segmenter import segment as syntok_segment
+    from syntok.tokenizer import Tokenizer
+
+    starts = []
+    for sentence in syntok_segment(Tokenizer(replace_not_contraction=False).tokenize(text)):
+        first, last = sentence[0], sentence[-1]
+        chunk = text[first.offset : last.offset + len(last.value)]
+        if chunk.strip():
+            starts.append(first.offset + len(chunk) - len(chunk.lstrip()))
+    return starts
+
+
+@settings(max_examples=400, deadline=None)
+@given(text=_texts)
+def test_tokenize_gives_the_tokens_of_syntok(text):
+    """The cached tokenizer yields syntok's tokens: same spacing, value and offset."""
+    from syntok.tokenizer import Tokenizer
+
+    from corpus.segmentation import tokenize
+
+    expected = Tokenizer(replace_not_contraction=False).tokenize(text)
+    assert [(t.spacing, t.value, t.offset) for t in tokenize(text)] == [
+        (t.spacing, t.value, t.offset) for t in expected
+    ]
+
+
+@settings(max_examples=400, deadline=None)
+@given(text=_texts)
+def test_segment_starts_sentences_where_syntok_does(text):
+    """Apart from the first, sentences start where syntok starts them (fast path included)."""
+    for block in segment(text):
+        line = text[block.start : block.end]
+        if block.kind == HEADING:
+            continue
+        ours = [s - block.start for s, _e in block.sentences]
+        assert ours[1:] == _syntok_starts(line)[1:]
