@@ -20,13 +20,15 @@ class Attribution(models.Model):
         Assignment, on_delete=models.CASCADE, related_name="attributions"
     )
     # Null means the speaker is unknown ("It was noted that ...").
+    # RESTRICT (not PROTECT): an actor in use cannot be deleted alone, but deleting the whole
+    # project, which cascades to both the actor and its claims, works.
     speaker = models.ForeignKey(
-        Actor, on_delete=models.PROTECT, null=True, blank=True, related_name="attributions"
+        Actor, on_delete=models.RESTRICT, null=True, blank=True, related_name="attributions"
     )
     type = models.CharField(max_length=64, help_text=_("From the attribution-type vocabulary."))
     category = models.CharField(max_length=64, blank=True)
     nested_in = models.ForeignKey(
-        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children"
+        "self", on_delete=models.RESTRICT, null=True, blank=True, related_name="children"
     )
     note = models.TextField(blank=True)
     confidence = models.FloatField(null=True, blank=True)
@@ -109,7 +111,7 @@ class Stance(models.Model):
 
     attribution = models.ForeignKey(Attribution, on_delete=models.CASCADE, related_name="stances")
     target_actor = models.ForeignKey(
-        Actor, on_delete=models.PROTECT, null=True, blank=True, related_name="stances_about"
+        Actor, on_delete=models.RESTRICT, null=True, blank=True, related_name="stances_about"
     )
     target_topic = models.CharField(max_length=300, blank=True)
     polarity = models.CharField(max_length=64, help_text=_("From the polarity vocabulary."))

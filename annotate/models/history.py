@@ -28,9 +28,11 @@ class HistoryEntry(models.Model):
     article = models.ForeignKey(
         "corpus.Article", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    # RESTRICT: an assignment with history can go only with its whole project (which cascades to
+    # both); deleting it alone would erase its audit trail.
     assignment = models.ForeignKey(
         "annotate.Assignment",
-        on_delete=models.CASCADE,
+        on_delete=models.RESTRICT,
         null=True,
         blank=True,
         related_name="history",
