@@ -2,7 +2,8 @@
 
     .venv/bin/python bench/import_articles.py                    # 10,000 seed-like + 10,000 short
     .venv/bin/python bench/import_articles.py -n 2000 --variant long --workers 1
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench_h1 .venv/bin/python bench/import_articles.py
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench_h1 \\
+        .venv/bin/python bench/import_articles.py
 
 Without DATABASE_URL it runs on a fresh SQLite file in a temporary folder (migrated first), so
 the development database is left alone. On a configured database the imported articles are
@@ -50,7 +51,9 @@ def generate(path: Path, n: int, variant: str, rng: random.Random) -> int:
                 "external_id": f"bench-{variant}-{i}",
                 "title": f"Bench article {i}",
                 "text": text,
-                "published": f"2023-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}T12:00:00+04:00",
+                "published": (
+                    f"2023-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}T12:00:00+04:00"
+                ),
                 "publisher": rng.choice(["Azernews", "MENAFN", "APA"]),
                 "language": "en",
                 "metadata": {"bench": True},

@@ -26,14 +26,16 @@ HEADING_MAX_WORDS = 8
 
 _tokenizer = Tokenizer(replace_not_contraction=False)
 # syntok ends a sentence only at a terminal token (`.`, `!`, `?`, `;`, `...`, and their
-# full-width forms) or an opening bracket; a line without any of them before its last character
-# is one sentence, and syntok need not run. Most news paragraphs are such lines.
+# full-width forms) or at an opening bracket. A line with no terminal before its last character
+# and no opening bracket at all is one sentence, and syntok need not run: most news paragraphs
+# are such lines.
 _MAY_SPLIT = re.compile(
     "["
     + re.escape("".join(sorted(c for t in State.terminals for c in t)))
     + re.escape("".join(sorted(State.opening_brackets)))
     + "]"
 )
+_OPENING = frozenset(State.opening_brackets)
 # Tokens of one whitespace-free run depend only on that run, and news text repeats its words:
 # caching them makes tokenizing (two thirds of syntok's time) several times faster.
 _RUN_CACHE: dict[str, list[tuple[str, str, int]]] = {}
@@ -94,7 +96,7 @@ def tokenize(text: str) -> Iterator[Token]:
 def split_sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
     """Sentences of `text[start:end]` (one block) as absolute, whitespace-trimmed spans."""
     chunk = text[start:end]
-    if not _MAY_SPLIT.search(chunk, 0, len(chunk) - 1):
+    if not _MAY_SPLIT.search(chunk, 0, len(chunk) - 1) and chunk[-1] not in _OPENING:
         return _repair(text, start, end, [])
     spans: list[tuple[int, int]] = []
     for sentence in syntok_segment(tokenize(chunk)):
