@@ -2,7 +2,7 @@ from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import SimpleRouter
 
-from annotate.api import agreement, views
+from annotate.api import agreement, exports, views
 
 router = SimpleRouter()
 router.register("projects", views.ProjectViewSet, basename="project")
@@ -47,5 +47,22 @@ urlpatterns = [
         "projects/<int:project_id>/articles/<int:article_id>/gold/finish/",
         agreement.FinishGoldView.as_view(),
         name="api-gold-finish",
+    ),
+    # Exports and dataset releases (docs/exports.md).
+    path("projects/<int:project_id>/export/", exports.ExportView.as_view(), name="api-export"),
+    path(
+        "projects/<int:project_id>/releases/",
+        exports.ReleaseListView.as_view(),
+        name="api-releases",
+    ),
+    path(
+        "projects/<int:project_id>/releases/<str:name>/",
+        exports.ReleaseDetailView.as_view(),
+        name="api-release",
+    ),
+    path(
+        "projects/<int:project_id>/releases/<str:name>/download/",
+        exports.ReleaseDownloadView.as_view(),
+        name="api-release-download",
     ),
 ]
