@@ -7,3 +7,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", include("annotate.api.urls")),
 ]
+
+# JSON, not an HTML page, for unknown paths under /api/.
+handler404 = "annotate.api.views.not_found"

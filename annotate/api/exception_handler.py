@@ -8,6 +8,7 @@ becomes a 500. Domain errors from the services and Django `ValidationError` (mod
 import logging
 from typing import Any
 
+from django.core.exceptions import SuspiciousOperation
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import DataError
 from django.http import Http404
@@ -99,6 +100,21 @@ def handle_exception(exc: Exception, context: dict[str, Any]) -> Response | None
         else:
             errors = {"non_field_errors": [str(m) for m in exc.messages]}
         return Response(_validation_body(errors), status=status.HTTP_400_BAD_REQUEST)
+    if isinstance(exc, SuspiciousOperation):
+        # Too many form fields, a request body over DATA_UPLOAD_MAX_MEMORY_SIZE, and the like.
+        return Response(
+            {"detail": str(exc) or type(exc).__name__, "code": "InvalidInput"},
+            status=status.HTTP_400_BAD_REQUEST,
+        )
+    if isinstance(exc, OverflowError):
+        # An id or offset beyond what the database can store (SQLite raises this before querying).
+        return Response(
+            {
+                "detail": "A number is too large: ids and offsets fit in 64 bits.",
+                "code": "InvalidInput",
+            },
+            status=status.HTTP_400_BAD_REQUEST,
+        )
     if isinstance(exc, DataError):
         # A value the database cannot hold (an out-of-range number, a string too long) that input
         # validation let through: the client's fault, and the transaction is rolled back already.

@@ -15,7 +15,9 @@ from django.db.models import (
     Value,
     prefetch_related_objects,
 )
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
+from django.views.defaults import page_not_found
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status, viewsets
@@ -23,6 +25,7 @@ from rest_framework.authtoken.models import Token
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.filters import OrderingFilter
+from rest_framework.parsers import JSONParser
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -97,6 +100,7 @@ CONFLICT_RESPONSE = OpenApiResponse(
 
 class ApiViewSet(viewsets.GenericViewSet):
     lookup_value_regex = r"[0-9]{1,18}"
+    parser_classes = [JSONParser]
     pagination_class = ApiCursorPagination
     filter_backends = [DjangoFilterBackend, OrderingFilter]
 
@@ -117,6 +121,7 @@ class TokenView(APIView):
 
     authentication_classes = ()
     permission_classes = (AllowAny,)
+    parser_classes = [JSONParser]
 
     @extend_schema(
         request=TokenRequestSerializer,
@@ -652,3 +657,16 @@ class HistoryViewSet(ApiViewSet):
             queryset = selectors.history_for_annotator(project.pk, request.user.pk)
         filterset.queryset = queryset
         return self.paginated(filterset.qs, HistoryEntrySerializer)
+
+
+def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """handler404: a JSON error under /api/ (e.g. a non-numeric id in the path), HTML elsewhere."""
+    if request.path.startswith("/api/"):
+        return JsonResponse(
+            {
+                "detail": _("No API endpoint or object at %(path)s.") % {"path": request.path},
+                "code": "NotFound",
+            },
+            status=404,
+        )
+    return page_not_found(request, exception)
