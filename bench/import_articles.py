@@ -17,6 +17,7 @@ import argparse
 import json
 import os
 import random
+import resource
 import sys
 import tempfile
 import time
@@ -62,6 +63,15 @@ def generate(path: Path, n: int, variant: str, rng: random.Random) -> int:
     return total
 
 
+def cpu_seconds() -> float:
+    """User + system CPU of this process and of its reaped children (the segmenting workers)."""
+    own, children = (
+        resource.getrusage(resource.RUSAGE_SELF),
+        resource.getrusage(resource.RUSAGE_CHILDREN),
+    )
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
 def run(n: int, variants: list[str], workers: int | None, folder: Path) -> None:
     from django.db import connection
 
@@ -71,18 +81,20 @@ def run(n: int, variants: list[str], workers: int | None, folder: Path) -> None:
 
     print(f"database: {connection.vendor} ({connection.settings_dict['NAME']})")
     print(f"workers: {workers if workers is not None else 'default'}, cpus: {os.cpu_count()}")
+    print(f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     rng = random.Random(20231205)
     for variant in variants:
         path = folder / f"{variant}.jsonl"
         chars = generate(path, n, variant, rng)
         Article.objects.filter(external_id__startswith="bench-").delete()
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), cpu_seconds()
         result = import_articles(records=read_records(files_to_import([path])), workers=workers)
-        seconds = time.perf_counter() - started
+        seconds, cpu = time.perf_counter() - started, cpu_seconds() - cpu
         print(
             f"{variant:5} {n} articles, {chars / n:.0f} chars avg: {seconds:.2f} s, "
-            f"{result.created / seconds:.0f} articles/s "
-            f"({result.blocks} blocks, {result.sentences} sentences)"
+            f"{result.created / seconds:.0f} articles/s, CPU {cpu:.1f} s "
+            f"({cpu / n * 1000:.2f} ms/article; "
+            f"{result.blocks} blocks, {result.sentences} sentences)"
         )
         started = time.perf_counter()
         again = import_articles(records=read_records(files_to_import([path])), workers=workers)
