@@ -707,3 +707,33 @@ def merge_actors(*, source_id: int, target_id: int, user: Any, via: str = "syste
         )
         record_many(entries)
     return target
+
+
+def delete_actor(*, actor_id: int, user: Any, via: str = "system") -> None:
+    """Reviewer or manager: delete an actor no claim or stance uses (merge it into another actor
+    otherwise). Records `actor.deleted`."""
+    check_via(via)
+    with transaction.atomic():
+        actor = _access_actor(user, actor_id, min_role=Membership.Role.REVIEWER, lock=True)
+        claims = Attribution.objects.filter(
+            Q(speaker_id=actor_id) | Q(stances__target_actor_id=actor_id)
+        ).distinct()
+        used = claims.count()
+        if used:
+            raise InvalidInput(
+                _(
+                    "Actor %(name)r is used by %(count)s claim(s): merge it into another actor "
+                    "instead of deleting it."
+                )
+                % {"name": actor.name, "count": used}
+            )
+        state = _actor_state(actor)
+        Actor.objects.filter(pk=actor_id).delete()
+        record(
+            action="actor.deleted",
+            user=user,
+            via=via,
+            project_id=actor.project_id,
+            object_id=actor_id,
+            before=state,
+        )
