@@ -159,12 +159,13 @@ class _Importer:
         spans: list[tuple[tuple[int, int], ...]] = []
         for article, article_blocks in zip(articles, segmented, strict=True):
             for span in article_blocks or ():
-                # Positional arguments (id, article, kind, start, end) take Django's fast path.
-                blocks.append(Block(None, article.pk, span.kind, span.start, span.end))
+                blocks.append(
+                    Block(article_id=article.pk, kind=span.kind, start=span.start, end=span.end)
+                )
                 spans.append(span.sentences)
         Block.objects.bulk_create(blocks, batch_size=2000)
         sentences = [
-            Sentence(None, block.article_id, block.pk, start, end)
+            Sentence(article_id=block.article_id, block_id=block.pk, start=start, end=end)
             for block, block_sentences in zip(blocks, spans, strict=True)
             for start, end in block_sentences
         ]

@@ -100,16 +100,18 @@ def record_from_mapping(mapping: Mapping[str, Any], origin: str) -> ArticleRecor
         raise RecordError(
             origin, f"metadata 'body_start' {body_start!r} is not an offset into the text"
         )
-    strings = {key: _string(mapping, key, origin) for key in STRING_FIELDS}
-    if not strings["language"]:
-        strings["language"] = "en"
     return ArticleRecord(
         origin=origin,
         text=text,
+        external_id=_string(mapping, "external_id", origin),
+        title=_string(mapping, "title", origin),
         published=published,
+        publisher=_string(mapping, "publisher", origin),
+        author=_string(mapping, "author", origin),
+        url=_string(mapping, "url", origin),
+        language=_string(mapping, "language", origin) or "en",
         metadata=metadata,
         body_start=body_start,
         blocks=_blocks(mapping, text, origin),
         content_hash=content_hash,
-        **strings,
     )
