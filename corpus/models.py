@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 
 def content_hash(text: str) -> str:
-    """SHA-256 of the UTF-8 text: the article's identity (the same text imported twice is one article)."""
+    """SHA-256 of the UTF-8 text: the identity of an article (one text imported twice is one)."""
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
@@ -134,7 +134,9 @@ class Sentence(models.Model):
             models.UniqueConstraint(
                 fields=["article", "start"],
                 name="corpus_sentence_unique_start",
-                violation_error_message=_("Two sentences of one article cannot start at one offset."),
+                violation_error_message=_(
+                    "Two sentences of one article cannot start at one offset."
+                ),
             ),
         ]
 
