@@ -21,6 +21,7 @@ from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import URLPattern, path
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -321,7 +322,7 @@ class ReviewViews:
             request,
             _("Review: %(title)s by %(annotator)s")
             % {
-                "title": article.title or article.pk,
+                "title": Truncator(str(article)).chars(90),
                 "annotator": assignment.annotator.get_username(),
             },
             assignment=assignment,
@@ -445,7 +446,7 @@ class ReviewViews:
             _("History of %(annotator)s's work on “%(title)s”")
             % {
                 "annotator": assignment.annotator.get_username(),
-                "title": assignment.article.title or assignment.article_id,
+                "title": Truncator(str(assignment.article)).chars(90),
             },
             assignment=assignment,
             project=assignment.project,
@@ -521,7 +522,7 @@ class ReviewViews:
         gold = comparison["gold"]
         context = self._context(
             request,
-            _("Compare and adjudicate: %(title)s") % {"title": article.title or article.pk},
+            _("Compare and adjudicate: %(title)s") % {"title": Truncator(str(article)).chars(90)},
             project=project,
             article=article,
             annotators=annotators,

@@ -124,7 +124,7 @@ def agreement_report(
             per_article.append(
                 {
                     "article": pk,
-                    "title": texts[pk].title,
+                    "title": str(texts[pk]),
                     "annotators": len(by_annotator),
                     **_summary(one.result()),
                 }
