@@ -139,6 +139,7 @@ def access_attribution(
     """
     assignment_id = (
         Attribution.objects.filter(pk=attribution_id)
+        .order_by("pk")
         .values_list("assignment_id", flat=True)
         .first()
     )

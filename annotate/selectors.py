@@ -28,6 +28,7 @@ from annotate.models import (
     HistoryEntry,
     Membership,
     Project,
+    Span,
     Stance,
     VocabularyTerm,
 )
@@ -38,7 +39,7 @@ def attributions_queryset() -> QuerySet[Attribution]:
     return Attribution.objects.select_related(
         "speaker", "created_by", "updated_by"
     ).prefetch_related(
-        "spans",
+        Prefetch("spans", queryset=Span.objects.order_by("role", "start")),
         Prefetch("stances", queryset=Stance.objects.select_related("target_actor").order_by("id")),
     )
 
