@@ -7,8 +7,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from annotate.history import snapshot_attribution
 from annotate.models import Assignment
+from annotate.selectors import attributions_for_assignment
 from annotate.services.assignments import reject_assignment, submit_assignment
+from annotate.services.attributions import StanceData, update_attribution
 from annotate.services.projects import update_project
 from tests.browser.world import Workspace, add_claims, build_workspace
 
@@ -255,3 +258,31 @@ def test_queue_costs_the_same_queries_for_three_times_the_projects(
     with django_assert_num_queries(len(at_1)):
         response = client.get(reverse("admin:annotate_queue"))
     assert len(response.context["groups"]) == 3
+
+
+def test_embedded_claims_have_the_shape_of_the_api_snapshot(client, world):
+    """The page reads claims as plain rows for speed; they must equal the canonical snapshot."""
+    claims = add_claims(world, 3)
+    update_attribution(
+        attribution_id=claims[1].pk,
+        expected_version=1,
+        user=world.annotator,
+        changes={
+            "content": [world.span("Talks"), world.span("Baku")],
+            "source": None,
+            "speaker_id": None,
+            "stances": [
+                StanceData(polarity="against", target_topic="peace process"),
+                StanceData(polarity="favor", target_actor_id=world.ministry.pk),
+            ],
+            "nested_in_id": claims[0].pk,
+            "confidence": 0.5,
+        },
+    )
+    client.force_login(world.annotator)
+    data = embedded(client.get(workspace_url(world.assignment)))
+    expected = [
+        snapshot_attribution(claim) for claim in attributions_for_assignment(world.assignment.pk)
+    ]
+    assert data["claims"] == json.loads(json.dumps(expected))
+    assert data["claims"][1]["stances"][0]["target_name"] == "peace process"

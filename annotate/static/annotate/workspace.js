@@ -1496,6 +1496,14 @@
         }
     });
 
+    function fitGrid() {
+        // The columns scroll on their own: the grid takes the window's height under the header.
+        const top = grid.getBoundingClientRect().top + window.scrollY;
+        grid.style.height = Math.max(420, window.innerHeight - top - 12) + "px";
+    }
+    window.addEventListener("resize", fitGrid);
+    fitGrid();
+
     setupForm();
     render();
     textRoot.dataset.ready = "true";
