@@ -83,7 +83,7 @@ class ZipWriter:
 
     def spool(self, name: str) -> IO[bytes]:
         if name not in self._spools:
-            self._spools[name] = tempfile.SpooledTemporaryFile(max_size=8 * 2**20)  # noqa: SIM115
+            self._spools[name] = tempfile.SpooledTemporaryFile(max_size=2 * 2**20)  # noqa: SIM115
         return self._spools[name]
 
     def finish_spools(self) -> None:

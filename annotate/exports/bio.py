@@ -28,7 +28,7 @@ TAG = {"cue": "CUE", "source": "SOURCE", "content": "CONTENT"}
 
 
 def tokenize(text: str, start: int, end: int) -> list[tuple[int, int]]:
-    return [(m.start() + start, m.end() + start) for m in TOKEN.finditer(text[start:end])]
+    return [m.span() for m in TOKEN.finditer(text, start, end)]
 
 
 def _depths(claims: list[dict[str, Any]]) -> dict[int, int]:
@@ -85,8 +85,16 @@ class BioFormat(LineFormat):
             spans = sorted(_spans(assignment["attributions"]))
             for sentence_start, sentence_end in sentences:
                 local = [s for s in spans if s[2] < sentence_end and s[3] > sentence_start]
+                if not local:
+                    # Most sentences hold no label: every token is O.
+                    words = TOKEN.findall(text, sentence_start, sentence_end)
+                    if words:
+                        lines.append("\tO\n".join(words) + "\tO\n")
+                    lines.append("\n")
+                    continue
                 previous = None
-                for start, end in tokenize(text, sentence_start, sentence_end):
+                for match in TOKEN.finditer(text, sentence_start, sentence_end):
+                    start, end = match.span()
                     winner = next((s for s in local if s[2] < end and s[3] > start), None)
                     if winner is None:
                         tag = "O"
@@ -94,7 +102,7 @@ class BioFormat(LineFormat):
                         prefix = "I-" if winner is previous else "B-"
                         tag = prefix + TAG[winner[1]]
                     previous = winner
-                    lines.append(f"{text[start:end]}\t{tag}\n")
+                    lines.append(f"{match.group()}\t{tag}\n")
                 lines.append("\n")
             yield "".join(lines)
 

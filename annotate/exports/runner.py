@@ -1,7 +1,7 @@
 """Run an export into a binary file: one pass over the database, flat memory.
 
 The manifest needs the checksum of the body it precedes, so a line format's body is first written
-to a spooled temporary file (memory up to 16 MB, then disk) while it is hashed and counted; the
+to a spooled temporary file (memory up to 2 MB, then disk) while it is hashed and counted; the
 manifest line and the body are then copied to the output. Zips carry `manifest.json` as their last
 member, so they are written straight to the output.
 """
@@ -25,7 +25,7 @@ from annotate.exports.manifest import (
 from annotate.exports.records import Counts, Document, iter_documents
 from annotate.models import Project, VocabularyTerm
 
-SPOOL_MAX_MEMORY = 16 * 2**20
+SPOOL_MAX_MEMORY = 2 * 2**20
 COPY_CHUNK = 2**20
 
 

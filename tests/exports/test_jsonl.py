@@ -9,7 +9,7 @@ from django.utils import timezone
 from annotate.exports import ExportFilters, ExportOptions, write_export
 from annotate.exports.records import QUERIES_PER_CHUNK, iter_documents
 from annotate.models import Attribution
-from tests.exports.conftest import aware, read_jsonl, run_export
+from tests.exports.conftest import aware, make_claim, read_jsonl, run_export
 
 
 def test_jsonl_export_starts_with_the_manifest(dataset, tmp_path):
@@ -198,13 +198,23 @@ def _queries_for(project, chunk_size):
 def test_export_queries_per_chunk_are_constant(dataset):
     """Memory-flatness proxy: a chunk of articles costs the same queries whatever it holds."""
     articles, one_chunk = _queries_for(dataset.project, chunk_size=10)
-    _, three_chunks = _queries_for(dataset.project, chunk_size=1)
-
     assert articles == 3
     assert one_chunk == QUERIES_PER_CHUNK
-    # Three full chunks of one article (a chunk without actors skips that query), then one
-    # query finds no more articles.
-    assert 3 * (QUERIES_PER_CHUNK - 1) + 1 <= three_chunks <= 3 * QUERIES_PER_CHUNK + 1
+
+    for _ in range(5):
+        make_claim(dataset.assignments["a3"], content=["the talks"], cue="welcomed")
+        make_claim(
+            dataset.assignments["a4"], content=["the weather"], speaker=dataset.actors["armenia"]
+        )
+    _, more_claims = _queries_for(dataset.project, chunk_size=10)
+    assert more_claims == QUERIES_PER_CHUNK
+
+
+def test_export_queries_grow_with_chunks_not_rows(dataset):
+    _, three_chunks = _queries_for(dataset.project, chunk_size=1)
+    # Three chunks of one article (a chunk skips the queries it has no ids for), then one query
+    # finds no more articles.
+    assert three_chunks <= 3 * QUERIES_PER_CHUNK + 1
 
 
 def test_write_export_runs_without_the_command(dataset, tmp_path):
