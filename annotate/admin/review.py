@@ -258,7 +258,7 @@ class ReviewViews:
         else:
             projects = list(
                 Project.objects.filter(
-                    memberships__user_id=user.pk,
+                    memberships__user_id=int(user.pk or 0),
                     memberships__role__in=[Membership.Role.REVIEWER, Membership.Role.MANAGER],
                 ).order_by("name")
             )
@@ -463,7 +463,7 @@ class ReviewViews:
         project = _project_for_review(request, entries[0].project_id, Membership.Role.REVIEWER)
         assignment = (
             Assignment.objects.select_related("article", "annotator")
-            .filter(pk=entries[0].assignment_id)
+            .filter(pk=entries[0].assignment_id or 0)
             .first()
         )
         text = entries[0].article.text if entries[0].article is not None else ""
@@ -537,7 +537,11 @@ class ReviewViews:
 
     def _compare_post(self, request: HttpRequest, project: Project, article: Article) -> None:
         action = request.POST.get("action")
-        common = {"project_id": project.pk, "article_id": article.pk, "user": request.user}
+        common: dict[str, Any] = {
+            "project_id": project.pk,
+            "article_id": article.pk,
+            "user": request.user,
+        }
         try:
             if action == "take":
                 self._take(request, common)

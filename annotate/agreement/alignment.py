@@ -11,7 +11,7 @@ metrics.overlap_weights); a claim sharing no token with any free group opens a n
 annotators this is exactly the pairwise maximum-weight matching.
 """
 
-from collections.abc import Hashable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -55,7 +55,7 @@ def stance_target_key(target_actor_id: int | None, target_topic: str) -> str:
 class AlignedGroup:
     """Claims of different annotators judged to be the same statement: {annotator: claim}."""
 
-    claims: dict[Hashable, ClaimLabels]
+    claims: dict[str, ClaimLabels]
     tokens: frozenset[int]
 
     @property
@@ -71,13 +71,13 @@ class AlignedGroup:
             if any(claim.element(name) != claims[0].element(name) for claim in claims[1:])
         }
 
-    def is_unanimous(self, annotators: Sequence[Hashable]) -> bool:
+    def is_unanimous(self, annotators: Sequence[str]) -> bool:
         """Every annotator has a claim here and all claims agree on every element."""
         return set(annotators) <= set(self.claims) and not self.differing_elements()
 
 
 def align_claims(
-    claims_by_annotator: Mapping[Hashable, Sequence[ClaimLabels]], index: TokenIndex
+    claims_by_annotator: Mapping[str, Sequence[ClaimLabels]], index: TokenIndex
 ) -> list[AlignedGroup]:
     """Group the annotators' claims of one article (see the module docstring), in text order."""
     groups: list[AlignedGroup] = []

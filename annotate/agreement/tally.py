@@ -33,7 +33,7 @@ ROLES = ("content", "source", "cue")
 ALIGNED_ROLES = ("source", "cue")
 LABEL_ELEMENTS = ("speaker", "type", "polarity")
 
-Pair = tuple[Hashable, Hashable]
+Pair = tuple[str, str]
 
 
 def _role_spans(claim: ClaimLabels, role: str) -> list[tuple[tuple[int, int], ...]]:
@@ -46,7 +46,7 @@ def _role_spans(claim: ClaimLabels, role: str) -> list[tuple[tuple[int, int], ..
 
 
 class AgreementTally:
-    def __init__(self, annotators: Sequence[Hashable]) -> None:
+    def __init__(self, annotators: Sequence[str]) -> None:
         self.annotators = list(annotators)
         self.pairs: list[Pair] = list(combinations(self.annotators, 2))
         self.articles = 0
@@ -69,7 +69,7 @@ class AgreementTally:
         self.groups_with_all = 0
 
     def add_article(
-        self, text: str, claims_by_annotator: Mapping[Hashable, Sequence[ClaimLabels]]
+        self, text: str, claims_by_annotator: Mapping[str, Sequence[ClaimLabels]]
     ) -> list[AlignedGroup]:
         """Add one article; `claims_by_annotator` holds only the annotators who annotated it (an
         annotator with no claims maps to an empty list). Returns the aligned groups."""
@@ -103,7 +103,7 @@ class AgreementTally:
             self._add_group(group, present, index)
         return groups
 
-    def _add_group(self, group: AlignedGroup, present: list[Hashable], index: TokenIndex) -> None:
+    def _add_group(self, group: AlignedGroup, present: list[str], index: TokenIndex) -> None:
         claims = group.claims
         for pair in combinations(present, 2):
             first, second = pair

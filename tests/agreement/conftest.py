@@ -98,3 +98,33 @@ def review(make_user) -> Review:
         minister=minister,
         officials=officials,
     )
+
+
+def add_annotated_articles(review: Review, count: int) -> None:
+    """`count` more articles of the project, each with one claim by each annotator, submitted."""
+    start = Article.objects.count()
+    for number in range(start, start + count):
+        text = f"{TEXT}\n\nNote {number}."
+        article = Article.objects.create(
+            title=f"Talks {number}", text=text, content_hash=content_hash(text)
+        )
+        add_articles(project_id=review.project.pk, user=review.manager, article_ids=[article.pk])
+        for user in (review.ann1, review.ann2):
+            assignment = create_assignment(
+                project_id=review.project.pk,
+                article_id=article.pk,
+                annotator_id=user.pk,
+                user=review.manager,
+            )
+            create_attribution(
+                assignment_id=assignment.pk,
+                user=user,
+                data=AttributionData(
+                    content=[review.span("talks will resume soon,")],
+                    type="direct",
+                    speaker_id=review.minister.pk,
+                    stances=[StanceData(polarity="favor", target_topic="talks")],
+                ),
+                via="api",
+            )
+            submit_assignment(assignment_id=assignment.pk, user=user, via="api")

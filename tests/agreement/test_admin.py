@@ -1,10 +1,13 @@
 """Review screens in the admin: queue, review, history, comparison, agreement, progress."""
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from annotate.models import Assignment, Attribution, HistoryEntry
+from tests.agreement.conftest import add_annotated_articles
 
 
 def client_for(user):
@@ -222,3 +225,17 @@ def test_progress_page_is_for_managers(review, submitted):
     assert response.status_code == 200
     assert 'data-annotator="ann1"' in response.content.decode()
     assert client_for(review.reviewer).get(url).status_code == 403
+
+
+@pytest.mark.parametrize("name", ["admin:annotate_review_queue", "admin:annotate_review_agreement"])
+def test_review_pages_queries_do_not_grow_with_articles(review, django_assert_num_queries, name):
+    """The same number of queries at 2 and at 4 annotated articles."""
+    args = [] if name.endswith("queue") else [review.project.pk]
+    client = client_for(review.reviewer)
+    add_annotated_articles(review, 2)
+    with CaptureQueriesContext(connection) as small:
+        assert client.get(reverse(name, args=args)).status_code == 200
+    add_annotated_articles(review, 2)
+    with django_assert_num_queries(len(small.captured_queries)):
+        response = client.get(reverse(name, args=args))
+    assert response.status_code == 200

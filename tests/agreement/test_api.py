@@ -1,9 +1,12 @@
 """Agreement, progress, comparison and adjudication over the REST API."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
 from annotate.models import Assignment, Attribution
+from tests.agreement.conftest import add_annotated_articles
 
 
 def client_for(user):
@@ -127,3 +130,16 @@ def test_annotator_cannot_adjudicate(review, annotated):
     )
     assert response.status_code == 403
     assert not Assignment.objects.filter(is_gold=True).exists()
+
+
+@pytest.mark.parametrize("path", ["agreement/", "progress/"], ids=["agreement", "progress"])
+def test_report_queries_do_not_grow_with_articles(review, django_assert_num_queries, path):
+    """The same number of queries at 2 and at 4 annotated articles."""
+    client = client_for(review.manager)
+    add_annotated_articles(review, 2)
+    with CaptureQueriesContext(connection) as small:
+        assert client.get(url(review, path)).status_code == 200
+    add_annotated_articles(review, 2)
+    with django_assert_num_queries(len(small.captured_queries)):
+        response = client.get(url(review, path))
+    assert response.status_code == 200
