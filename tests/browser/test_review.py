@@ -2,13 +2,17 @@
 claim in the workspace and resubmits, the reviewer accepts, then adjudicates the two demo
 annotators' work on a seed article into gold."""
 
+import json
+from io import StringIO
+
 import pytest
 from django.contrib.auth import get_user_model
+from django.core.management import call_command
 from django.urls import reverse
 
 from annotate.demo import load_demo, password_for
 from annotate.history import snapshot_attribution
-from annotate.models import Actor, Assignment, Attribution, HistoryEntry, Membership, Project
+from annotate.models import Actor, Assignment, Attribution, HistoryEntry, Membership
 from annotate.selectors import attributions_for_assignment
 from annotate.services.assignments import create_assignment, submit_assignment
 from annotate.services.attributions import AttributionData, StanceData, create_attribution
@@ -216,7 +220,20 @@ def test_reviewer_rejects_annotator_fixes_reviewer_accepts_and_adjudicates(page,
     )
     assert merged.after["annotators"]["speaker"] == "annotator1"
     assert merged.after["annotators"]["content"] == "annotator2"
-    assert Project.objects.filter(name="adjudication").exists()
+
+    # The gold-only export carries exactly the adjudicated version.
+    out = StringIO()
+    call_command(
+        "export_annotations", "--project", "adjudication", "--format", "jsonl", "--gold-only",
+        stdout=out, stderr=StringIO(),
+    )  # fmt: skip
+    (record,) = [json.loads(line) for line in out.getvalue().splitlines()[1:]]
+    (exported,) = record["assignments"]
+    assert (exported["is_gold"], exported["annotator"]) == (True, "reviewer")
+    assert [c["content"] for c in exported["attributions"]] == [s["content"] for s in expected]
+    assert [c["speaker"]["name"] for c in exported["attributions"]] == [
+        s["speaker_name"] for s in expected
+    ]
 
     # The gold claim's history reads as a timeline with who and where from.
     page.goto(reverse("admin:annotate_review_claim_history", args=[claims[3]["id"]]))
