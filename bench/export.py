@@ -318,8 +318,8 @@ def main() -> None:
     build(f"bench-{args.articles}", args.articles, seed=1)
     build(f"bench-{small}", small, seed=2)
     print(
-        f"{'format':<12} {'articles':>8} {'seconds':>8} {'queries':>8} {'MB out':>8} "
-        f"{'base MB':>8} {'peak MB':>8}"
+        f"{'format':<12} {'articles':>8} {'wall s':>8} {'cpu s':>8} {'queries':>8} "
+        f"{'MB out':>8} {'base MB':>8} {'peak MB':>8}"
     )
     for export_format in args.formats.split(","):
         for count in (small, args.articles):
