@@ -66,7 +66,12 @@ class Article(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.title or self.text[:80]
+        if self.title:
+            return self.title
+        # Seed files start with header lines (` date 2023-04-05 …`); the body says more.
+        body_start = self.metadata.get("body_start", 0) if isinstance(self.metadata, dict) else 0
+        body = self.text[body_start:] if isinstance(body_start, int) else self.text
+        return " ".join(body[:80].split())
 
     @property
     def published_tz(self) -> dt.timezone | None:

@@ -143,3 +143,11 @@ def test_article_admin_deletes_an_unused_article(admin_client_):
     )
     assert response.status_code == 302
     assert not Article.objects.filter(pk=article.pk).exists()
+
+
+def test_article_changelist_names_untitled_seeds_by_their_first_words(admin_client_):
+    """An article without title is listed by the start of its body, not its header line."""
+    call_command("import_articles", str(SEEDS), stdout=StringIO(), stderr=StringIO())
+    content = admin_client_.get(CHANGELIST).content.decode()
+    assert "Azerbaijani Foreign Minister Jeyhun Bayramov and New" in content
+    assert " date 2023-04-05" not in content
