@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from annotate.errors import Forbidden, NotFound
 from annotate.models import Assignment, Attribution, Membership, Project
 
-ROLE_RANK = {
+ROLE_RANK: dict[str, int] = {
     Membership.Role.ANNOTATOR: 1,
     Membership.Role.REVIEWER: 2,
     Membership.Role.MANAGER: 3,

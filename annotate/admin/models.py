@@ -59,9 +59,9 @@ def _project_ids(request: HttpRequest, min_role: str) -> set[int]:
     if min_role not in cache:
         roles = [role for role, rank in ROLE_RANK.items() if rank >= ROLE_RANK[min_role]]
         cache[min_role] = set(
-            Membership.objects.filter(user_id=request.user.pk, role__in=roles).values_list(
-                "project_id", flat=True
-            )
+            Membership.objects.filter(
+                user_id=int(request.user.pk or 0), role__in=roles
+            ).values_list("project_id", flat=True)
         )
     return cache[min_role]
 
