@@ -5,9 +5,13 @@ from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
+from corpus.exports import iter_articles_jsonl
 from corpus.models import Article, Block, Sentence
 from tests.corpus.conftest import SEEDS
+from tests.factories import ArticleFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -140,3 +144,14 @@ def test_import_articles_refuses_a_content_hash_that_does_not_match(tmp_path):
     path.write_text(json.dumps({"text": "abc", "content_hash": "0" * 64}) + "\n", encoding="utf-8")
     with pytest.raises(CommandError, match=r"hash\.jsonl:1: content_hash '0+' does not match"):
         call_command("import_articles", str(path), stdout=StringIO(), stderr=StringIO())
+
+
+def test_export_articles_query_count_does_not_grow_with_articles():
+    """Blocks and sentences are prefetched per chunk: N and 2N articles take the same queries."""
+    ArticleFactory.create_batch(3)
+    with CaptureQueriesContext(connection) as small:
+        assert len(list(iter_articles_jsonl())) == 3
+    ArticleFactory.create_batch(3)
+    with CaptureQueriesContext(connection) as large:
+        assert len(list(iter_articles_jsonl())) == 6
+    assert len(large) == len(small)

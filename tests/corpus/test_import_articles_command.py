@@ -226,3 +226,9 @@ def test_import_articles_gold_offsets_point_into_the_stored_text():
     for gold in read_jsonl(SEEDS.parent / "seeds.gold.jsonl"):
         for span in gold["content"]:
             assert texts[gold["file"]][span["start"] : span["end"]] == span["text"]
+
+
+def test_import_articles_refuses_zero_workers():
+    """`--workers 0` is a usage error."""
+    with pytest.raises(CommandError, match="--workers 0: give 1 or more processes"):
+        run_import(str(SEEDS), "--workers", "0")

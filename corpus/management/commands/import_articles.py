@@ -33,6 +33,8 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         started = time.perf_counter()
+        if options["workers"] is not None and options["workers"] < 1:
+            raise CommandError(f"--workers {options['workers']}: give 1 or more processes.")
         try:
             files = files_to_import(options["paths"], fmt=options["format"])
             if not files:
