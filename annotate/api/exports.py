@@ -222,7 +222,8 @@ class ReleaseListView(APIView):
         project = access_project(request.user, project_id, min_role=Membership.Role.MANAGER)
         body = ReleaseCreateSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        filters = ExportFiltersSerializer(data=request.data.get("filters") or {})
+        raw = request.data.get("filters") if isinstance(request.data, dict) else None
+        filters = ExportFiltersSerializer(data=raw or {})
         filters.is_valid(raise_exception=True)
         options = filters.to_options(body.validated_data["format"])
         via = "browser" if request.headers.get("X-Client") == "workspace" else "api"

@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections import defaultdict
-from collections.abc import Collection, Iterator, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import pairwise
 from typing import Any
@@ -148,7 +148,7 @@ def _iso(value: dt.datetime | dt.date | None) -> str | None:
     return value.isoformat() if value is not None else None
 
 
-def _actor(actor: dict[str, Any] | None) -> dict[str, Any] | None:
+def _actor(actor: Mapping[str, Any] | None) -> dict[str, Any] | None:
     if actor is None:
         return None
     return {
@@ -182,11 +182,11 @@ def _full_sort_key(claim: dict[str, Any]) -> tuple[Any, ...]:
 
 
 def _build_assignment(
-    assignment: dict[str, Any],
-    claims: list[dict[str, Any]],
+    assignment: Mapping[str, Any],
+    claims: list[Mapping[str, Any]],
     spans: dict[int, list[tuple[str, int, int]]],
     stances: dict[int, list[tuple[int | None, str, str]]],
-    actors: dict[int, dict[str, Any]],
+    actors: Mapping[int, Mapping[str, Any]],
 ) -> dict[str, Any]:
     built = []
     for row in claims:
@@ -271,7 +271,7 @@ ARTICLE_FIELDS = (
 
 
 def _chunk_documents(
-    articles: Sequence[dict[str, Any]], assignments_qs: QuerySet[Assignment]
+    articles: Sequence[Mapping[str, Any]], assignments_qs: QuerySet[Assignment]
 ) -> list[Document]:
     article_ids = [article["id"] for article in articles]
     blocks: dict[int, list[list[Any]]] = defaultdict(list)
@@ -307,7 +307,7 @@ def _chunk_documents(
         )
     )
     assignment_ids = [row["id"] for row in assignments]
-    claims: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    claims: dict[int, list[Mapping[str, Any]]] = defaultdict(list)
     actor_ids: set[int] = set()
     attribution_ids: list[int] = []
     for row in (
@@ -357,9 +357,9 @@ def _chunk_documents(
     }
 
     by_article: dict[int, list[dict[str, Any]]] = defaultdict(list)
-    for row in assignments:
-        by_article[row["article_id"]].append(
-            _build_assignment(row, claims.get(row["id"], []), spans, stances, actors)
+    for assignment in assignments:
+        by_article[assignment["article_id"]].append(
+            _build_assignment(assignment, claims.get(assignment["id"], []), spans, stances, actors)
         )
     documents = []
     for article in articles:

@@ -88,7 +88,7 @@ def write_export(project: Project, options: ExportOptions, out: IO[bytes]) -> di
     )
     counts = Counts()
     documents = _documents(project, options, counts)
-    manifest_args = {
+    manifest_args: dict[str, Any] = {
         "guidelines_version": project.guidelines_version,
         "vocabulary_version": project.vocabulary_version,
         "vocabulary_terms": terms,
