@@ -15,6 +15,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.admin import AdminSite
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Count
@@ -57,7 +58,11 @@ S = Assignment.Status
 # Elements shown and compared per claim, in display order.
 CLAIM_ELEMENTS = ("content", "source", "cue", "speaker", "type", "stances")
 # Snapshot keys that change on every write and say nothing to a reader of the diff.
-QUIET_KEYS = frozenset({"version", "updated_at", "updated_by", "created_at", "speaker_name"})
+QUIET_KEYS = frozenset(
+    {"id", "version", "updated_at", "updated_by", "created_at", "speaker_name", "assignment"}
+)
+# Keys of assignment states holding user ids.
+USER_KEYS = frozenset({"annotator", "reviewed_by"})
 ELEMENT_LABELS = {
     "content": gettext_lazy("content"),
     "source": gettext_lazy("source"),
@@ -134,22 +139,32 @@ def _format_value(key: str, value: Any, text: str) -> str:
         return f"{start}-{end} «{text[start:end]}»"
     if key == "stances":
         return "; ".join(f"{s['polarity']} → {s['target_name']}" for s in value)
+    if isinstance(value, dict):
+        return ", ".join(f"{name}: {item}" for name, item in value.items())
     return str(value)
 
 
-def entry_changes(entry: HistoryEntry, text: str) -> list[dict[str, str]]:
-    """Field-by-field before/after of one history entry, leaving out bookkeeping fields."""
+def entry_changes(
+    entry: HistoryEntry, text: str, usernames: dict[int, str] | None = None
+) -> list[dict[str, str]]:
+    """Field-by-field before/after of one history entry, leaving out bookkeeping fields and, for
+    a creation or deletion, the fields that are empty."""
     before = entry.before if isinstance(entry.before, dict) else {}
     after = entry.after if isinstance(entry.after, dict) else {}
-    keys = [k for k in {**before, **after} if k not in QUIET_KEYS and k != "id"]
+    both = entry.before is not None and entry.after is not None
+    users = usernames or {}
     rows = []
-    for key in keys:
+    for key in [k for k in {**before, **after} if k not in QUIET_KEYS]:
         old, new = before.get(key), after.get(key)
-        if entry.before is not None and entry.after is not None and old == new:
+        if both and old == new:
+            continue
+        if not both and (old if entry.before is not None else new) in (None, "", []):
             continue
         if key == "speaker":
             old = before.get("speaker_name") or old
             new = after.get("speaker_name") or new
+        elif key in USER_KEYS:
+            old, new = users.get(old, old), users.get(new, new)
         rows.append(
             {
                 "field": key,
@@ -161,7 +176,19 @@ def entry_changes(entry: HistoryEntry, text: str) -> list[dict[str, str]]:
 
 
 def timeline(entries: Any, text: str) -> list[dict[str, Any]]:
-    return [{"entry": entry, "changes": entry_changes(entry, text)} for entry in entries]
+    """History entries with their field changes; user ids in assignment states become names
+    (one query for all entries)."""
+    entries = list(entries)
+    ids = {
+        value
+        for entry in entries
+        for state in (entry.before, entry.after)
+        if isinstance(state, dict)
+        for key, value in state.items()
+        if key in USER_KEYS and isinstance(value, int)
+    }
+    usernames = dict(get_user_model().objects.filter(pk__in=ids).values_list("pk", "username"))
+    return [{"entry": entry, "changes": entry_changes(entry, text, usernames)} for entry in entries]
 
 
 # ---------------------------------------------------------------------------------------------

@@ -239,3 +239,14 @@ def test_review_pages_queries_do_not_grow_with_articles(review, django_assert_nu
     with django_assert_num_queries(len(small.captured_queries)):
         response = client.get(reverse(name, args=args))
     assert response.status_code == 200
+
+
+def test_assignment_history_names_the_reviewer_and_shows_the_comment(review, submitted):
+    review_url = reverse("admin:annotate_review_assignment", args=[review.first.pk])
+    reviewer = client_for(review.reviewer)
+    reviewer.post(review_url, {"action": "reject", "comment": "Fix the cue."})
+    url = reverse("admin:annotate_review_assignment_history", args=[review.first.pk])
+    content = reviewer.get(url).content.decode()
+    assert '<th scope="row">reviewed_by</th><td class="rv-before">—</td>' in content
+    assert '<td class="rv-after">reviewer</td>' in content
+    assert '<td class="rv-after">Fix the cue.</td>' in content
