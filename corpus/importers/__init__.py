@@ -38,6 +38,11 @@ def detect_format(path: Path) -> str:
         head = handle.read(4096).lstrip(b"\xef\xbb\xbf \t\r\n")
     if head.startswith(b"{"):
         return "jsonl"
+    if head.startswith(b"["):
+        raise RecordError(
+            f"{path}:1",
+            "a JSON array is not JSON Lines: write one article object per line, or give --format",
+        )
     first_line = head.split(b"\n", 1)[0].decode("utf-8", "replace")
     if "text" in [cell.strip().strip('"') for cell in first_line.split(",")]:
         return "csv"

@@ -1,12 +1,13 @@
 """The article admin: list, search, filters, query count, segmented change page, read-only text."""
 
+import datetime as dt
 from io import StringIO
 
 import pytest
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 
 from corpus.models import Article
 from tests.corpus.conftest import SEEDS
@@ -71,8 +72,6 @@ def test_article_changelist_filters_by_publisher_and_language(admin_client_):
 
 def test_article_changelist_filters_by_published_date(admin_client_):
     """The published-date filter takes a date range."""
-    import datetime as dt
-
     ArticleFactory(title="Old", published_date=dt.date(2020, 1, 1))
     ArticleFactory(title="New", published_date=dt.date(2023, 9, 7))
     rows = (
@@ -151,3 +150,10 @@ def test_article_changelist_names_untitled_seeds_by_their_first_words(admin_clie
     content = admin_client_.get(CHANGELIST).content.decode()
     assert "Azerbaijani Foreign Minister Jeyhun Bayramov and New" in content
     assert " date 2023-04-05" not in content
+
+
+def test_blocks_and_sentences_have_no_admin_pages():
+    """Blocks and sentences are not editable in the admin: they have no pages of their own."""
+    for name in ("admin:corpus_block_changelist", "admin:corpus_sentence_changelist"):
+        with pytest.raises(NoReverseMatch):
+            reverse(name)

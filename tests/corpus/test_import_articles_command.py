@@ -232,3 +232,20 @@ def test_import_articles_refuses_zero_workers():
     """`--workers 0` is a usage error."""
     with pytest.raises(CommandError, match="--workers 0: give 1 or more processes"):
         run_import(str(SEEDS), "--workers", "0")
+
+
+def test_import_articles_detects_csv_without_extension(tmp_path):
+    """A file whose first line names a `text` column is CSV."""
+    path = tmp_path / "export.data"
+    path.write_text('title,text\nT,"Body text."\n', encoding="utf-8")
+    run_import(str(path))
+    assert Article.objects.get().title == "T"
+
+
+def test_import_articles_refuses_a_json_array_instead_of_guessing(tmp_path):
+    """A JSON array is not read as a seed text; the message says what to write instead."""
+    path = tmp_path / "articles.json"
+    path.write_text('[{"text": "a"}]', encoding="utf-8")
+    with pytest.raises(CommandError, match=r"articles\.json:1: a JSON array is not JSON Lines"):
+        run_import(str(path))
+    assert Article.objects.count() == 0
