@@ -69,6 +69,7 @@ from annotate.models import (
     Membership,
     Project,
     ProjectArticle,
+    Stance,
     VocabularyTerm,
 )
 from annotate.services import assignments as assignment_services
@@ -491,6 +492,12 @@ class AssignmentViewSet(ApiViewSet):
 # --- attributions --------------------------------------------------------------------------------
 
 
+SNAPSHOT_PREFETCH = (
+    "spans",
+    Prefetch("stances", queryset=Stance.objects.select_related("target_actor").order_by("id")),
+)
+
+
 def conflict_response(exc: Conflict, attribution_id: int) -> Response:
     """409 with the claim as it is now, so the client can show it and merge."""
     current = Attribution.objects.filter(pk=attribution_id).exists()
@@ -569,8 +576,10 @@ class AttributionViewSet(ApiViewSet):
             data=attribution_services.AttributionData(**changes),
             via=via_of(request),
         )
-        snapshot = snapshot_attribution(selectors.attribution_detail(attribution.pk))
-        return Response(snapshot, status=status.HTTP_201_CREATED)
+        # The service hands back the row with speaker and users loaded; only the spans and
+        # stances are missing for the snapshot (two queries, not a full re-read).
+        prefetch_related_objects([attribution], *SNAPSHOT_PREFETCH)
+        return Response(snapshot_attribution(attribution), status=status.HTTP_201_CREATED)
 
     @extend_schema(
         request=AttributionUpdateSerializer,

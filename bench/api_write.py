@@ -1,0 +1,379 @@
+"""Benchmark: creating claims over the REST API, 1 client and 8 concurrent clients, on PostgreSQL
+behind gunicorn. Method and numbers: bench/README.md, section "API write".
+
+    .venv/bin/python bench/api_write.py            # drops and rebuilds the bench_h3 database
+
+Workload (what doccano and Label Studio were measured on: 200 articles, one span per request):
+200 articles of ~1,300 characters (blocks and sentences), a project with k=8 and 8 annotators,
+every article assigned to every annotator (1,600 assignments), 20 actors. Each request is a
+`POST /api/attributions/` with token authentication creating one full claim: a content span,
+a source span, a cue span, a speaker and one stance; each is validated (spans inside the article
+and not blank, vocabulary, actors), written with its spans and stance and recorded in the history
+in one transaction, and answered with the claim snapshot. So one request does more than a
+doccano span.
+
+Each client is a separate process (no shared GIL with the others) holding one keep-alive
+connection (http.client); it works through its own annotator's assignments round robin. A phase
+is bounded in requests and in time; 20 unmeasured requests per client warm the workers first.
+Latency is measured per request on the client, from sending to the last byte of the answer.
+The SQL statements of one request are counted in-process with CaptureQueriesContext through
+Django's test client, against the same database.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import multiprocessing
+import os
+import random
+import re
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+DATABASE = "bench_h3"
+os.environ.setdefault("DATABASE_URL", f"postgres://postgres@127.0.0.1:5432/{DATABASE}")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+SERVER_ENV = {
+    "DEBUG": "0",
+    "SECRET_KEY": "x",
+    "ALLOWED_HOSTS": "127.0.0.1",
+    "SECURE_SSL_REDIRECT": "0",
+    "SESSION_COOKIE_SECURE": "0",
+    "CSRF_COOKIE_SECURE": "0",
+    "LOG_LEVEL": "WARNING",
+}
+for key, value in SERVER_ENV.items():
+    os.environ.setdefault(key, value)
+
+WORDS = """minister talks border peace region agreement officials statement capital economy
+reconstruction refugees conflict delegation meeting cooperation security energy trade ministry
+parliament president government negotiations ceasefire humanitarian aid""".split()  # noqa: SIM905
+ARTICLES = 200
+ANNOTATORS = 8
+ACTORS = 20
+
+
+def psql(sql: str) -> None:
+    subprocess.run(
+        ["psql", "-h", "127.0.0.1", "-U", "postgres", "-q", "-c", sql],
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
+
+
+def article_text(index: int, rng: random.Random) -> str:
+    paragraphs = []
+    for p in range(3):
+        sentences = []
+        for s in range(3):
+            words = [rng.choice(WORDS) for _ in range(rng.randint(14, 22))]
+            if s == 0:
+                words.insert(0, "said")
+                words.insert(0, "Bayramov")
+            sentences.append(" ".join(words).capitalize() + f" ({index}.{p}.{s}).")
+        paragraphs.append(" ".join(sentences))
+    return "\n\n".join(paragraphs)
+
+
+def build_workload() -> list[dict[str, Any]]:
+    """Fresh database, project, users, articles and assignments; per client its token and jobs."""
+    psql(f"DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)")
+    psql(f"CREATE DATABASE {DATABASE}")
+    import django
+
+    django.setup()
+    from django.contrib.auth import get_user_model
+    from django.core.management import call_command
+    from rest_framework.authtoken.models import Token
+
+    from annotate.services.assignments import assign_articles
+    from annotate.services.projects import (
+        add_articles,
+        create_actor,
+        create_project,
+        set_membership,
+    )
+    from corpus.models import Article, Block, Sentence, content_hash
+    from corpus.segmentation import segment
+
+    call_command("migrate", verbosity=0)
+    users = get_user_model().objects
+    # Token authentication never checks a password: unusable ones keep the setup fast.
+    manager = users.create_user("bench-manager", is_superuser=True, is_staff=True)
+    annotators = [users.create_user(f"bench-annotator-{i}") for i in range(ANNOTATORS)]
+    project = create_project(
+        name="API write benchmark", user=manager, annotators_per_article=ANNOTATORS
+    )
+    for annotator in annotators:
+        set_membership(
+            project_id=project.pk, user=manager, member_id=annotator.pk, role="annotator"
+        )
+    actors = [
+        create_actor(project_id=project.pk, user=manager, name=f"Actor {i}", kind="person")
+        for i in range(ACTORS)
+    ]
+
+    rng = random.Random(5)
+    texts = [article_text(i, rng) for i in range(ARTICLES)]
+    articles = Article.objects.bulk_create(
+        Article(title=f"Bench article {i}", text=text, content_hash=content_hash(text))
+        for i, text in enumerate(texts)
+    )
+    sentences_of: dict[int, list[tuple[int, int]]] = {}
+    for article in articles:
+        for span in segment(article.text):
+            block = Block.objects.create(
+                article=article, kind=span.kind, start=span.start, end=span.end
+            )
+            Sentence.objects.bulk_create(
+                Sentence(article=article, block=block, start=s, end=e) for s, e in span.sentences
+            )
+            sentences_of.setdefault(article.pk, []).extend(span.sentences)
+    add_articles(project_id=project.pk, user=manager, article_ids=[a.pk for a in articles])
+    assignments = assign_articles(project_id=project.pk, user=manager)
+
+    text_of = {article.pk: article.text for article in articles}
+    clients = []
+    for annotator in annotators:
+        jobs = []
+        mine = [a for a in assignments if a.annotator_id == annotator.pk]
+        for assignment in mine:
+            text = text_of[assignment.article_id]
+            for start, end in sentences_of[assignment.article_id]:
+                words = [
+                    (m.start() + start, m.end() + start)
+                    for m in re.finditer(r"\S+", text[start:end])
+                ]
+                if len(words) < 5:
+                    continue
+                jobs.append(
+                    {
+                        "assignment": assignment.pk,
+                        "content": [[words[2][0], words[-1][1]]],
+                        "source": list(words[0]),
+                        "cue": list(words[1]),
+                        "speaker": rng.choice(actors).pk,
+                        "type": rng.choice(["direct", "indirect", "mixed"]),
+                        "stances": [
+                            {
+                                "target_actor": rng.choice(actors).pk,
+                                "polarity": rng.choice(["favor", "against", "neutral"]),
+                            }
+                        ],
+                    }
+                )
+        rng.shuffle(jobs)
+        token, _ = Token.objects.get_or_create(user=annotator)
+        clients.append({"token": token.key, "jobs": jobs})
+    return clients
+
+
+def count_statements(client: dict[str, Any]) -> tuple[int, list[str], float]:
+    """SQL statements of one create request, and the in-process time of 50 (no HTTP, one thread)."""
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    test_client = Client(HTTP_HOST="127.0.0.1", HTTP_AUTHORIZATION=f"Token {client['token']}")
+
+    def post(job: dict[str, Any]) -> None:
+        response = test_client.post(
+            "/api/attributions/", json.dumps(job), content_type="application/json"
+        )
+        assert response.status_code == 201, response.content
+
+    post(client["jobs"][-1])
+    with CaptureQueriesContext(connection) as captured:
+        post(client["jobs"][-2])
+    # Read now: the captured slice is looked up lazily in the connection's log.
+    statements = [query["sql"] for query in captured.captured_queries]
+    started = time.perf_counter()
+    for job in client["jobs"][-52:-2]:
+        post(job)
+    per_request_ms = (time.perf_counter() - started) / 50 * 1000
+    return len(statements), statements, per_request_ms
+
+
+def start_server(port: int, workers: int, worker_class: str, threads: int) -> subprocess.Popen:
+    command = [
+        str(ROOT / ".venv/bin/gunicorn"),
+        "config.wsgi",
+        "-w", str(workers),
+        "-b", f"127.0.0.1:{port}",
+        "--worker-class", worker_class,
+        "--threads", str(threads),
+        "--keep-alive", "30",
+        "--log-level", "warning",
+    ]  # fmt: skip
+    server = subprocess.Popen(command, cwd=ROOT, env={**os.environ, **SERVER_ENV})
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+            connection.request("GET", "/api/projects/")  # any answer means it is up
+            connection.getresponse().read()
+            return server
+        except OSError:
+            time.sleep(0.2)
+    server.terminate()
+    raise SystemExit("gunicorn did not answer within 30 s")
+
+
+def run_client(task: dict[str, Any]) -> dict[str, Any]:
+    """One client process: warm up, wait for the common start, post until a count or time bound."""
+    headers = {
+        "Authorization": f"Token {task['token']}",
+        "Content-Type": "application/json",
+        "Accept": "application/json",
+    }
+    bodies = [json.dumps(job).encode() for job in task["jobs"]]
+    connection = http.client.HTTPConnection("127.0.0.1", task["port"], timeout=30)
+    latencies: list[float] = []
+    errors: list[str] = []
+    reconnects = 0
+
+    def post(body: bytes) -> tuple[int, bytes, bool]:
+        connection.request("POST", "/api/attributions/", body, headers)
+        response = connection.getresponse()
+        return response.status, response.read(), response.will_close
+
+    position = 0
+    for _ in range(task["warmup"]):
+        post(bodies[position % len(bodies)])
+        position += 1
+    time.sleep(max(0.0, task["start_at"] - time.time()))
+    started = time.perf_counter()
+    stop = started + task["seconds"]
+    while len(latencies) + len(errors) < task["requests"] and time.perf_counter() < stop:
+        body = bodies[position % len(bodies)]
+        position += 1
+        sent = time.perf_counter()
+        status, payload, will_close = post(body)
+        elapsed = time.perf_counter() - sent
+        if status == 201:
+            latencies.append(elapsed)
+        else:
+            errors.append(f"{status} {payload[:200]!r}")
+        if will_close:
+            reconnects += 1
+            connection.close()
+    return {
+        "latencies": latencies,
+        "errors": errors,
+        "seconds": time.perf_counter() - started,
+        "reconnects": reconnects,
+    }
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
+
+
+def run_phase(clients: list[dict[str, Any]], port: int, args: argparse.Namespace) -> dict:
+    start_at = time.time() + 2 + 0.2 * len(clients)
+    tasks = [
+        {
+            **client,
+            "port": port,
+            "requests": args.requests // len(clients),
+            "seconds": args.seconds,
+            "warmup": 20,
+            "start_at": start_at,
+        }
+        for client in clients
+    ]
+    with multiprocessing.get_context("spawn").Pool(len(tasks)) as pool:
+        results = pool.map(run_client, tasks)
+    latencies = [x for result in results for x in result["latencies"]]
+    errors = [x for result in results for x in result["errors"]]
+    wall = max(result["seconds"] for result in results)
+    return {
+        "clients": len(clients),
+        "requests": len(latencies),
+        "errors": len(errors),
+        "first_error": errors[0] if errors else None,
+        "reconnects": sum(result["reconnects"] for result in results),
+        "seconds": round(wall, 2),
+        "requests_per_second": round(len(latencies) / wall, 1),
+        "p50_ms": round(percentile(latencies, 0.50) * 1000, 2),
+        "p95_ms": round(percentile(latencies, 0.95) * 1000, 2),
+        "p99_ms": round(percentile(latencies, 0.99) * 1000, 2),
+        "mean_ms": round(statistics.fmean(latencies) * 1000, 2),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--port", type=int, default=8613)
+    parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--worker-class", default="gthread", choices=["gthread", "sync"])
+    parser.add_argument("--threads", type=int, default=2, help="per gthread worker")
+    parser.add_argument("--requests", type=int, default=2000, help="per phase, over all clients")
+    parser.add_argument("--seconds", type=float, default=30, help="time bound per phase")
+    parser.add_argument("--show-sql", action="store_true")
+    parser.add_argument("--json", type=Path, help="also write the results here")
+    args = parser.parse_args()
+
+    started = time.perf_counter()
+    clients = build_workload()
+    print(
+        f"workload: {ARTICLES} articles, {ANNOTATORS} annotators, "
+        f"{sum(len(c['jobs']) for c in clients)} prepared claims "
+        f"({time.perf_counter() - started:.1f} s)"
+    )
+    statements, sql, in_process_ms = count_statements(clients[0])
+    print(
+        f"SQL statements per create request: {statements}  "
+        f"(+ BEGIN/COMMIT); in-process {in_process_ms:.1f} ms/request"
+    )
+    if args.show_sql:
+        for line in sql:
+            print("   ", line[:160])
+
+    from django.db import connections
+
+    connections.close_all()
+    server = start_server(args.port, args.workers, args.worker_class, args.threads)
+    phases = []
+    try:
+        for count in (1, ANNOTATORS):
+            result = run_phase(clients[:count], args.port, args)
+            phases.append(result)
+            print(
+                f"{count} client(s): {result['requests']} requests in {result['seconds']} s, "
+                f"{result['requests_per_second']} req/s, p50 {result['p50_ms']} ms, "
+                f"p95 {result['p95_ms']} ms, p99 {result['p99_ms']} ms, "
+                f"errors {result['errors']}, reconnects {result['reconnects']}"
+            )
+            if result["first_error"]:
+                print("   first error:", result["first_error"])
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    if args.json:
+        args.json.write_text(
+            json.dumps(
+                {
+                    "server": f"gunicorn -w {args.workers} -k {args.worker_class} "
+                    f"--threads {args.threads}",
+                    "cpus": os.cpu_count(),
+                    "statements_per_request": statements,
+                    "in_process_ms": round(in_process_ms, 2),
+                    "phases": phases,
+                },
+                indent=2,
+            )
+        )
+
+
+if __name__ == "__main__":
+    main()
