@@ -23,8 +23,11 @@ from typing import Any
 from django.db import connection
 from django.db.models import (
     BooleanField,
+    CharField,
     DateTimeField,
     Exists,
+    F,
+    Func,
     Model,
     OuterRef,
     Q,
@@ -144,8 +147,29 @@ def _in(model: type[Model], column: str, ids: Collection[int]) -> Any:
     return Q(**{f"{column}__in": ids})
 
 
-def _iso(value: dt.datetime | dt.date | None) -> str | None:
-    return value.isoformat() if value is not None else None
+# Times are written in UTC with microseconds, always: `2026-01-02T03:04:05.000006+00:00`.
+UTC_FORMAT = "%Y-%m-%dT%H:%M:%S.%f+00:00"
+_PG_UTC_FORMAT = 'YYYY-MM-DD"T"HH24:MI:SS.US"+00:00"'
+
+
+def _iso(value: dt.datetime | dt.date | str | None) -> str | None:
+    if value is None or isinstance(value, str):
+        return value
+    if isinstance(value, dt.datetime):
+        return value.astimezone(dt.UTC).strftime(UTC_FORMAT)
+    return value.isoformat()
+
+
+def _utc_text(field: str) -> Any:
+    """The time as text. PostgreSQL formats it itself (`to_char`, the same text as UTC_FORMAT),
+    which costs less than turning it into a datetime and back; elsewhere `_iso` formats it."""
+    if connection.vendor == "postgresql":
+        return Func(
+            F(field),
+            template=f"to_char(%(expressions)s AT TIME ZONE 'UTC', '{_PG_UTC_FORMAT}')",
+            output_field=CharField(),
+        )
+    return F(field)
 
 
 def _actor(actor: Mapping[str, Any] | None) -> dict[str, Any] | None:
@@ -223,8 +247,8 @@ def _build_assignment(
                 "origin": row["origin"],
                 "created_by": row["created_by__username"],
                 "updated_by": row["updated_by__username"],
-                "created_at": _iso(row["created_at"]),
-                "updated_at": _iso(row["updated_at"]),
+                "created_at": _iso(row["t_created"]),
+                "updated_at": _iso(row["t_updated"]),
                 "_pk": row["id"],
                 "_parent": row["nested_in_id"],
             }
@@ -245,10 +269,10 @@ def _build_assignment(
         "status": assignment["status"],
         "review_comment": assignment["review_comment"],
         "reviewed_by": assignment["reviewed_by__username"],
-        "reviewed_at": _iso(assignment["reviewed_at"]),
-        "submitted_at": _iso(assignment["submitted_at"]),
-        "created_at": _iso(assignment["created_at"]),
-        "updated_at": _iso(assignment["updated_at"]),
+        "reviewed_at": _iso(assignment["t_reviewed"]),
+        "submitted_at": _iso(assignment["t_submitted"]),
+        "created_at": _iso(assignment["t_created"]),
+        "updated_at": _iso(assignment["t_updated"]),
         "attributions": built,
     }
 
@@ -300,10 +324,10 @@ def _chunk_documents(
             "status",
             "review_comment",
             "reviewed_by__username",
-            "reviewed_at",
-            "submitted_at",
-            "created_at",
-            "updated_at",
+            t_reviewed=_utc_text("reviewed_at"),
+            t_submitted=_utc_text("submitted_at"),
+            t_created=_utc_text("created_at"),
+            t_updated=_utc_text("updated_at"),
         )
     )
     assignment_ids = [row["id"] for row in assignments]
@@ -325,8 +349,8 @@ def _chunk_documents(
             "origin",
             "created_by__username",
             "updated_by__username",
-            "created_at",
-            "updated_at",
+            t_created=_utc_text("created_at"),
+            t_updated=_utc_text("updated_at"),
         )
     ):
         claims[row["assignment_id"]].append(row)
