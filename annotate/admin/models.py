@@ -13,12 +13,13 @@ belong to, and claims, assignments and history only where they review or manage.
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from django.contrib import admin, messages
 from django.db.models import Count, Prefetch, QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
-from django.utils.html import format_html_join
+from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
@@ -593,6 +594,12 @@ class AttributionAdmin(ScopedAdmin):
 # --- History ---------------------------------------------------------------------------------
 
 
+def _pretty_json(value: Any) -> str:
+    if value is None:
+        return "-"
+    return format_html("<pre>{}</pre>", json.dumps(value, indent=2, ensure_ascii=False))
+
+
 @admin.register(HistoryEntry)
 class HistoryEntryAdmin(ScopedAdmin):
     list_display = (
@@ -626,10 +633,18 @@ class HistoryEntryAdmin(ScopedAdmin):
         "annotator",
         "attribution_id",
         "object_id",
-        "before",
-        "after",
+        "before_json",
+        "after_json",
     )
     fields = readonly_fields
+
+    @admin.display(description=_("before"))
+    def before_json(self, obj: HistoryEntry) -> str:
+        return _pretty_json(obj.before)
+
+    @admin.display(description=_("after"))
+    def after_json(self, obj: HistoryEntry) -> str:
+        return _pretty_json(obj.after)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
         return (

@@ -6,7 +6,8 @@ CONTRACT (implemented by the data-layer helper; other code calls exactly these s
 import datetime as dt
 import itertools
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -470,6 +471,25 @@ def _conflict_from_db(attribution_id: int, expected_version: int) -> Conflict:
     return _stale(current, expected_version)
 
 
+@contextmanager
+def _write_transaction() -> Iterator[None]:
+    """The transaction of one claim write.
+
+    PostgreSQL checks foreign keys at commit (Django declares them deferrable): an actor merged or
+    deleted by someone else while this claim was written surfaces there, and becomes a Conflict.
+    """
+    try:
+        with transaction.atomic():
+            yield
+    except IntegrityError as exc:
+        raise Conflict(
+            _(
+                "An actor or claim this claim refers to was changed or deleted meanwhile: reload "
+                "and try again."
+            )
+        ) from exc
+
+
 def _history_scope(assignment: Assignment) -> dict[str, Any]:
     return {
         "project_id": assignment.project_id,
@@ -504,7 +524,7 @@ def create_attribution(
             % {"value": data.origin, "values": ", ".join(Attribution.Origin.values)},
             field="origin",
         )
-    with transaction.atomic():
+    with _write_transaction():
         assignment = access_assignment(user, assignment_id, write=True, lock=True)
         clean = _validate(
             assignment=assignment,
@@ -614,7 +634,7 @@ def update_attribution(
             % {"fields": ", ".join(unknown), "allowed": ", ".join(UPDATABLE_FIELDS)},
             field=unknown[0],
         )
-    with transaction.atomic():
+    with _write_transaction():
         attribution = _load_for_write(user, attribution_id)
         _check_version(attribution, expected_version)
         assignment = attribution.assignment
@@ -742,7 +762,7 @@ def delete_attribution(
     entry with its before and after snapshots.
     """
     check_via(via)
-    with transaction.atomic():
+    with _write_transaction():
         attribution = _load_for_write(user, attribution_id)
         _check_version(attribution, expected_version)
         assignment = attribution.assignment

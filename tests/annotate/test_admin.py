@@ -84,6 +84,7 @@ def test_history_cannot_be_added_changed_or_deleted_in_admin(world, client):
     page = client.get(change_url)
     assert page.status_code == 200
     assert b'name="_save"' not in page.content
+    assert "&quot;speaker_name&quot;: &quot;The minister&quot;" in page.content.decode()
     assert client.post(change_url, {"action": "x"}).status_code == 403
     delete_url = reverse("admin:annotate_historyentry_delete", args=[entry.pk])
     assert client.post(delete_url, {"post": "yes"}).status_code == 403

@@ -185,3 +185,19 @@ def test_assign_articles_refuses_when_fewer_annotators_than_k(world):
     )
     with pytest.raises(InvalidInput, match="to 3 annotators but has 2 annotator member"):
         assign_articles(project_id=world.project.pk, user=world.manager)
+
+
+def test_rejection_is_recorded_with_reviewer_comment_and_channel(world):
+    submit_assignment(assignment_id=world.assignment.pk, user=world.annotator, via="browser")
+    reject_assignment(
+        assignment_id=world.assignment.pk,
+        user=world.reviewer,
+        comment="The cue of claim 2 is missing.",
+        via="api",
+    )
+    entry = history_for_assignment(world.assignment.pk).get(action="assignment.rejected")
+    assert (entry.user, entry.via, entry.annotator) == (world.reviewer, "api", world.annotator)
+    assert entry.before["status"] == "submitted"
+    assert entry.after["status"] == "rejected"
+    assert entry.after["comment"] == "The cue of claim 2 is missing."
+    assert entry.after["reviewed_by"] == world.reviewer.pk

@@ -155,3 +155,28 @@ def test_project_by_name_or_id(world):
     assert project_by_name_or_id(str(world.project.pk)) == world.project
     with pytest.raises(NotFound, match=r"No project named or numbered 'nope' \(projects: test\)"):
         project_by_name_or_id("nope")
+
+
+def test_membership_change_is_recorded(world):
+    set_membership(
+        project_id=world.project.pk,
+        user=world.manager,
+        member_id=world.other_annotator.pk,
+        role="reviewer",
+        via="admin",
+    )
+    entry = HistoryEntry.objects.filter(action="membership.set").latest("id")
+    assert entry.before == {"user": "ann2", "role": "annotator"}
+    assert entry.after == {"user": "ann2", "role": "reviewer"}
+    assert (entry.user, entry.via) == (world.manager, "admin")
+
+
+def test_actor_update_is_recorded(world):
+    update_actor(
+        actor_id=world.minister.pk,
+        user=world.reviewer,
+        changes={"aliases": ["the foreign minister"]},
+    )
+    entry = HistoryEntry.objects.get(action="actor.updated")
+    assert entry.before == {"aliases": []}
+    assert entry.after == {"aliases": ["the foreign minister"]}
