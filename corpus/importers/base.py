@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from corpus.errors import InvalidInput
@@ -19,6 +20,23 @@ class RecordError(InvalidInput):
         super().__init__(f"{origin}: {problem}")
         self.origin = origin
         self.problem = problem
+
+
+def read_text(path: Path) -> str:
+    """The file's text exactly as stored (no newline translation); a leading BOM is dropped."""
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise RecordError(str(path), f"cannot read the file: {error.strerror}") from None
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        raise RecordError(
+            f"{path}:{line}",
+            f"byte 0x{data[error.start]:02x} at byte offset {error.start} is not UTF-8; "
+            "save the file as UTF-8",
+        ) from None
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,9 +8,8 @@ import json
 from collections.abc import Iterator
 from pathlib import Path
 
-from corpus.importers.base import ArticleRecord, RecordError
+from corpus.importers.base import ArticleRecord, RecordError, read_text
 from corpus.importers.fields import STRING_FIELDS, record_from_mapping
-from corpus.importers.seed import read_text
 
 COLUMNS = ("external_id", "title", "text", "published", "publisher", "author", "url", "language")
 OPTIONAL_COLUMNS = ("metadata",)

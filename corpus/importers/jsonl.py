@@ -6,9 +6,8 @@ import json
 from collections.abc import Iterator
 from pathlib import Path
 
-from corpus.importers.base import ArticleRecord, RecordError
+from corpus.importers.base import ArticleRecord, RecordError, read_text
 from corpus.importers.fields import record_from_mapping
-from corpus.importers.seed import read_text
 
 
 def read_jsonl_file(path: Path) -> Iterator[ArticleRecord]:

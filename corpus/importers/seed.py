@@ -19,7 +19,13 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
-from corpus.importers.base import ArticleRecord, Published, RecordError, make_published
+from corpus.importers.base import (
+    ArticleRecord,
+    Published,
+    RecordError,
+    make_published,
+    read_text,
+)
 
 # English names, whatever the process locale (calendar.month_name follows it).
 _MONTH_LIST = (
@@ -50,20 +56,6 @@ _DATELINE = re.compile(
     r",\s+(?P<publisher>[A-Z][\w.&'\u2019-]*(?:\s+[A-Z][\w.&'\u2019-]*){0,3})\s+reports\.\s*$"
 )
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n|$)")
-
-
-def read_text(path: Path) -> str:
-    """The file's text exactly as stored (no newline translation); a leading BOM is dropped."""
-    data = path.read_bytes()
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        line = data[: error.start].count(b"\n") + 1
-        raise RecordError(
-            f"{path}:{line}",
-            f"byte 0x{data[error.start]:02x} at byte offset {error.start} is not UTF-8; "
-            "save the file as UTF-8",
-        ) from None
 
 
 def _lines(text: str) -> list[tuple[int, str]]:
