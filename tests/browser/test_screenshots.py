@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from annotate.demo import password_for
 from annotate.models import Assignment
+from tests.browser.test_workspace import drag_select
 
 pytestmark = [
     pytest.mark.browser,
@@ -49,9 +50,15 @@ def test_take_screenshots_of_the_queue_and_the_workspace(page):
     page.context.clear_cookies()
     log_in(page, "reviewer", reverse("admin:annotate_workspace", args=[gold.pk]))
     page.wait_for_selector("#aw-text[data-ready=true]")
-    page.keyboard.press("j")
-    page.keyboard.press("j")
+    # A claim nested in a quotation, selected (all its parts lit), and a draft in progress
+    # over the quotation's last sentence.
+    page.click(".aw-claims ul .aw-claim-row >> nth=0")
     page.wait_for_selector(".aw-claim.aw-selected")
+    text = gold.article.text
+    start = text.index("We also discussed the possibilities")
+    drag_select(page, start, text.index("cooperation,", start) + len("cooperation"))
+    page.keyboard.press("c")
+    page.wait_for_selector("#aw-draft-content .aw-part")
     page.screenshot(path=str(SCREENSHOTS / "workspace.png"))
 
     page.keyboard.press("g")

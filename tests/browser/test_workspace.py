@@ -218,3 +218,56 @@ def test_annotator_cannot_open_another_annotators_assignment(page, world):
     response = page.goto(reverse("admin:annotate_workspace", args=[world.other_assignment.pk]))
     assert response.status == 404
     assert page.locator("#aw-text").count() == 0
+
+
+def test_selection_snaps_to_the_inside_of_a_straight_quote_it_mostly_covers(page, world):
+    log_in(page, world.annotator, reverse("admin:annotate_workspace", args=[world.assignment.pk]))
+    page.wait_for_selector("#aw-text[data-ready=true]")
+    inner = world.span("a provocation that nobody wanted")
+    drag_select(page, world.span("provocation", 1)[0], world.span("nobody wanted")[1])
+    page.keyboard.press("c")
+    page.wait_for_selector("#aw-draft-content .aw-part")
+    assert page.inner_text("#aw-draft-content .aw-part small") == f"{inner[0]}\N{EN DASH}{inner[1]}"
+
+
+def test_a_small_selection_inside_a_quote_snaps_to_words_only(page, world):
+    """A claim nested in a quotation must stay selectable: no snapping to the whole quote."""
+    log_in(page, world.annotator, reverse("admin:annotate_workspace", args=[world.assignment.pk]))
+    page.wait_for_selector("#aw-text[data-ready=true]")
+    words = world.span("will respond")
+    drag_select(page, words[0] + 2, words[1] - 2)
+    page.keyboard.press("c")
+    page.wait_for_selector("#aw-draft-content .aw-part")
+    assert page.inner_text("#aw-draft-content .aw-part small") == f"{words[0]}\N{EN DASH}{words[1]}"
+
+
+def test_keyboard_extends_a_selection_word_by_word(page, world):
+    log_in(page, world.annotator, reverse("admin:annotate_workspace", args=[world.assignment.pk]))
+    page.wait_for_selector("#aw-text[data-ready=true]")
+    officials = world.span("Officials")
+    drag_select(page, officials[0], officials[1])
+    page.keyboard.press("Control+Shift+ArrowRight")
+    page.keyboard.press("s")
+    page.wait_for_selector("#aw-draft-source .aw-part")
+    expected = world.span("Officials denied")
+    assert (
+        page.inner_text("#aw-draft-source .aw-part small")
+        == f"{expected[0]}\N{EN DASH}{expected[1]}"
+    )
+
+
+def test_annotator_submits_from_the_workspace_after_confirming(page, world):
+    from tests.browser.world import add_claims
+
+    add_claims(world, 1)
+    log_in(page, world.annotator, reverse("admin:annotate_workspace", args=[world.assignment.pk]))
+    page.wait_for_selector("#aw-text[data-ready=true]")
+    page.keyboard.press("Shift+S")
+    page.wait_for_selector("#aw-submit[open]")
+    page.keyboard.press("Enter")
+    page.wait_for_selector(".aq-queue[data-ready=true]")
+    world.assignment.refresh_from_db()
+    assert world.assignment.status == "submitted"
+    assert page.inner_text(".aq-row .aq-status") == "submitted"
+    submitted = HistoryEntry.objects.get(action="assignment.submitted")
+    assert submitted.via == "browser"

@@ -21,7 +21,8 @@ ARTICLE_TEXT = (
     "Talks in Baku 🇦🇿\n\n"
     "Cafe\u0301 owners 😀 heard it first. “We will not accept this,” Bayramov said, "
     "“and we will respond to every provocation.”\n\n"
-    "The ministry noted that the border was calm. Officials denied the report."
+    "The ministry noted that the border was calm. Officials denied the report. "
+    'Critics called it "a provocation that nobody wanted," and left.'
 )
 GUIDELINES = (
     "# Guidelines\n\nMark **who said what**.\n\n| part | what |\n| --- | --- |\n"

@@ -864,7 +864,7 @@
             return;
         }
         claims.set(id, result.data);
-        rememberUndo({kind: "update", id: id, before: before});
+        rememberUndo({kind: "update", id: id, before: before, after: result.data});
         draft = emptyDraft();
         selectedId = id;
         say("Saved claim #" + id + " (version " + result.data.version + "). Ctrl+Z restores the previous values.");
@@ -921,8 +921,13 @@
                 say("Undone: claim #" + entry.id + " removed again.");
             }
         } else if (entry.kind === "update") {
+            // Only the fields this edit changed go back; later changes by others stay.
             const current = claims.get(entry.id);
-            const changes = changedFields(payloadOf(current), payloadOf(entry.before));
+            const before = payloadOf(entry.before);
+            const changes = {};
+            Object.keys(changedFields(before, payloadOf(entry.after))).forEach((field) => {
+                changes[field] = before[field];
+            });
             result = await api("PATCH", "attributions/" + entry.id + "/", {version: current.version, ...changes});
             if (result.ok) {
                 claims.set(entry.id, result.data);
@@ -1483,6 +1488,9 @@
         if (inField || event.ctrlKey || event.metaKey || event.altKey) {
             return;
         }
+        if (event.key === "Enter" && target instanceof HTMLElement && target.closest("button, a")) {
+            return;  // the focused button or link acts on Enter itself
+        }
         if (Object.hasOwn(readKeys, event.key)) {
             event.preventDefault();
             readKeys[event.key]();
@@ -1499,7 +1507,14 @@
     function fitGrid() {
         // The columns scroll on their own: the grid takes the window's height under the header.
         const top = grid.getBoundingClientRect().top + window.scrollY;
-        grid.style.height = Math.max(420, window.innerHeight - top - 12) + "px";
+        let height = Math.max(420, window.innerHeight - top - 12);
+        grid.style.height = height + "px";
+        // Whatever the admin puts below the grid (footer, paddings) must fit too.
+        const overflow = document.documentElement.scrollHeight - window.innerHeight;
+        if (overflow > 0) {
+            height = Math.max(420, height - overflow);
+            grid.style.height = height + "px";
+        }
     }
     window.addEventListener("resize", fitGrid);
     fitGrid();
