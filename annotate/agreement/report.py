@@ -33,13 +33,17 @@ AGREEMENT_STATUSES = (S.SUBMITTED, S.ACCEPTED, S.GOLD)
 COMPARISON_STATUSES = (S.SUBMITTED, S.ACCEPTED, S.REJECTED, S.GOLD)
 
 
+def _span(value: list[int] | None) -> tuple[int, int] | None:
+    return (value[0], value[1]) if value else None
+
+
 def claim_labels(snapshot: dict[str, Any]) -> ClaimLabels:
     """The elements agreement compares, from a claim snapshot (annotate.history)."""
     return ClaimLabels(
         id=snapshot["id"],
-        content=tuple(tuple(span) for span in snapshot["content"]),  # type: ignore[misc]
-        source=tuple(snapshot["source"]) if snapshot["source"] else None,  # type: ignore[arg-type]
-        cue=tuple(snapshot["cue"]) if snapshot["cue"] else None,  # type: ignore[arg-type]
+        content=tuple((start, end) for start, end in snapshot["content"]),
+        source=_span(snapshot["source"]),
+        cue=_span(snapshot["cue"]),
         speaker=str(snapshot["speaker"]) if snapshot["speaker"] is not None else UNKNOWN_SPEAKER,
         type=snapshot["type"],
         stances=tuple(
@@ -209,7 +213,7 @@ def _row(
 
 def _row_start(row: dict[str, Any]) -> int:
     snapshots = [*row["claims"].values(), *([row["gold"]] if row["gold"] else [])]
-    return min(snapshot["content"][0][0] for snapshot in snapshots)
+    return min(int(snapshot["content"][0][0]) for snapshot in snapshots)
 
 
 def _iso_week(moment: dt.datetime) -> str:

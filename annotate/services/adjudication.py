@@ -13,7 +13,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from annotate.access import access_project
-from annotate.agreement.report import article_comparison
+from annotate.agreement.report import COMPARISON_STATUSES, article_comparison
 from annotate.errors import InvalidInput, NotFound
 from annotate.history import check_via, record, snapshot_attribution
 from annotate.models import Assignment, Attribution, HistoryEntry, Membership
@@ -253,21 +253,35 @@ def accept_agreed_claims(
 ) -> list[Attribution]:
     """Copy into gold, in one step, every claim on which all the article's annotators agree
     (a claim aligned across all of them, identical in content, source, cue, speaker, type and
-    stances) and that has no gold claim yet. Returns the gold claims created."""
+    stances) and that has no gold claim yet. Needs two handed-in annotations (InvalidInput
+    otherwise); holds the gold assignment's row lock while reading the rows. Returns the gold
+    claims created."""
     check_via(via)
     project = access_project(user, project_id, min_role=Membership.Role.REVIEWER)
     created = []
     with transaction.atomic():
-        comparison = article_comparison(project, article_id)
-        if len(comparison["annotators"]) < 2:
+        handed_in = Assignment.objects.filter(
+            project_id=project_id,
+            article_id=article_id,
+            is_gold=False,
+            status__in=COMPARISON_STATUSES,
+        ).count()
+        if handed_in < 2:
             raise InvalidInput(
                 _(
                     "Article %(article)s has work from %(count)s annotator(s) to compare; "
                     "agreement needs at least two."
                 )
-                % {"article": article_id, "count": len(comparison["annotators"])},
+                % {"article": article_id, "count": handed_in},
                 field="article",
             )
+        gold = get_or_create_gold_assignment(
+            project_id=project_id, article_id=article_id, user=user, via=via
+        )
+        # Two reviewers pressing "accept all" at once would both see the rows without gold and
+        # copy them twice: read the rows only while holding the gold assignment's row lock.
+        Assignment.objects.select_for_update().filter(pk=gold.pk).first()
+        comparison = article_comparison(project, article_id)
         for row in comparison["rows"]:
             if row["unanimous"] and row["gold"] is None:
                 first = row["claims"][comparison["annotators"][0]]
