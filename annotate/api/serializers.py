@@ -71,7 +71,7 @@ class ErrorSerializer(serializers.Serializer):
     field = serializers.CharField(
         required=False, help_text="The input field at fault (dotted for nested fields)."
     )
-    errors = serializers.DictField(
+    errors = serializers.DictField(  # type: ignore[assignment]  # DRF pops declared fields
         child=serializers.ListField(child=serializers.CharField()),
         required=False,
         help_text="Every invalid field with its reasons (validation errors only).",
@@ -83,7 +83,7 @@ class ErrorSerializer(serializers.Serializer):
 
 class VocabularyItemSerializer(serializers.Serializer):
     value = serializers.CharField()
-    label = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]  # DRF pops declared fields
 
 
 class VocabularySerializer(serializers.Serializer):
@@ -135,7 +135,7 @@ class VocabularyTermSerializer(serializers.Serializer):
     id = serializers.IntegerField(read_only=True)
     kind = serializers.ChoiceField(choices=VocabularyTerm.Kind.choices)
     value = serializers.SlugField(max_length=64, allow_unicode=True)
-    label = TextField(max_length=100, required=False, allow_blank=True, default="")
+    label = TextField(max_length=100, required=False, allow_blank=True, default="")  # type: ignore[assignment]  # DRF pops declared fields
     position = serializers.IntegerField(read_only=True)
     is_active = serializers.BooleanField(
         required=False, default=True, help_text="False retires the value for new labels."
@@ -300,7 +300,7 @@ class AttributionInputSerializer(serializers.Serializer):
         max_length=100,
         help_text="One or more non-overlapping [start, end) spans of what was said.",
     )
-    source = SpanField(
+    source = SpanField(  # type: ignore[assignment]  # DRF pops declared fields
         required=False,
         allow_null=True,
         default=None,
@@ -321,7 +321,7 @@ class AttributionInputSerializer(serializers.Serializer):
     type = TextField(
         max_length=64, help_text="A value of the project's attribution_type vocabulary."
     )
-    stances = StanceInputSerializer(many=True, required=False, default=list, max_length=100)
+    stances = StanceInputSerializer(many=True, required=False, default=list, max_length=100)  # type: ignore[call-arg]  # stubs lag DRF 3.14
     nested_in = id_field(
         "The claim of the same assignment whose content contains this one.",
         required=False,
@@ -376,7 +376,7 @@ class AttributionSerializer(serializers.Serializer):
     version = serializers.IntegerField(help_text="Send it back with a change (optimistic locking).")
     assignment = serializers.IntegerField()
     content = serializers.ListField(child=serializers.ListField(child=serializers.IntegerField()))
-    source = serializers.ListField(child=serializers.IntegerField(), allow_null=True)
+    source = serializers.ListField(child=serializers.IntegerField(), allow_null=True)  # type: ignore[assignment]  # DRF pops declared fields
     cue = serializers.ListField(child=serializers.IntegerField(), allow_null=True)
     speaker = serializers.IntegerField(allow_null=True)
     speaker_name = serializers.CharField(allow_null=True)

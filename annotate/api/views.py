@@ -3,7 +3,7 @@ selector with `via` and `user`, and renders with an output serializer; permissio
 annotate.access, the same checks the browser goes through.
 """
 
-from typing import Any
+from typing import Any, cast
 
 from django.contrib.auth import authenticate
 from django.db.models import (
@@ -90,7 +90,7 @@ def validated(serializer_class: type[serializers.Serializer], data: Any, **kwarg
     return serializer.validated_data
 
 
-def member_project_ids(user: Any) -> QuerySet[Membership]:
+def member_project_ids(user: Any) -> QuerySet[Any]:
     return Membership.objects.filter(user_id=user.pk).values("project_id")
 
 
@@ -170,7 +170,9 @@ class ProjectViewSet(ApiViewSet):
             return queryset.annotate(
                 user_role=Value(Membership.Role.MANAGER, output_field=CharField())
             )
-        role = Membership.objects.filter(project_id=OuterRef("pk"), user_id=user.pk).values("role")
+        role = Membership.objects.filter(
+            project_id=OuterRef("pk"), user_id=cast(int, user.pk)
+        ).values("role")
         return queryset.filter(pk__in=member_project_ids(user)).annotate(user_role=Subquery(role))
 
     def render(self, project: Project) -> Response:
@@ -348,7 +350,7 @@ class ActorViewSet(ApiViewSet):
 
 
 # The backward move of each state: what `reopen` does.
-REOPEN_TARGETS = {
+REOPEN_TARGETS: dict[tuple[bool, str], str] = {
     (True, Assignment.Status.GOLD): Assignment.Status.IN_PROGRESS,
     (False, Assignment.Status.GOLD): Assignment.Status.ACCEPTED,
     (False, Assignment.Status.ACCEPTED): Assignment.Status.SUBMITTED,
@@ -363,6 +365,15 @@ TRANSITION_DOC = {
     "gold -> in_progress.",
     "gold": "Settle as gold (accepted -> gold; a gold assignment in_progress -> gold).",
 }
+
+
+def transition_schema(name: str, input_class: Any = TransitionSerializer) -> Any:
+    return extend_schema(
+        request=input_class,
+        responses={200: AssignmentSerializer, 409: CONFLICT_RESPONSE},
+        summary=name.capitalize(),
+        description=TRANSITION_DOC[name],
+    )
 
 
 @extend_schema(tags=["assignments"])
@@ -442,14 +453,6 @@ class AssignmentViewSet(ApiViewSet):
             via=via_of(request),
         )
         return self.render(assignment.pk)
-
-    def transition_schema(name: str, input_class: Any = TransitionSerializer) -> Any:  # noqa: N805
-        return extend_schema(
-            request=input_class,
-            responses={200: AssignmentSerializer, 409: CONFLICT_RESPONSE},
-            summary=name.capitalize(),
-            description=TRANSITION_DOC[name],
-        )
 
     @transition_schema("submit")
     @action(detail=True, methods=["post"])
@@ -540,7 +543,7 @@ class AttributionViewSet(ApiViewSet):
     def list(self, request: Request) -> Response:
         if "assignment" not in request.query_params:
             queryset = self.filter_queryset(self.get_queryset())
-            page = self.paginate_queryset(queryset)
+            page = self.paginate_queryset(queryset) or []
             return self.get_paginated_response([snapshot_attribution(a) for a in page])
         filterset = filters.AttributionFilter(
             request.query_params,
@@ -662,8 +665,8 @@ class HistoryViewSet(ApiViewSet):
             raise ValidationError(filterset.errors)
         project = access_project(request.user, filterset.form.cleaned_data["project"])
         queryset = selectors.history_for_project(project.pk)
-        if not has_role(project.user_role, Membership.Role.REVIEWER):
-            queryset = selectors.history_for_annotator(project.pk, request.user.pk)
+        if not has_role(getattr(project, "user_role", None), Membership.Role.REVIEWER):
+            queryset = selectors.history_for_annotator(project.pk, cast(int, request.user.pk))
         filterset.queryset = queryset
         return self.paginated(filterset.qs, HistoryEntrySerializer)
 

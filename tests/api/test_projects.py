@@ -121,3 +121,27 @@ def test_reviewer_lists_members(world, reviewer_client, annotator_client):
     assert response.status_code == 200
     assert {m["username"]: m["role"] for m in response.json()}["ann2"] == "annotator"
     assert annotator_client.get(f"/api/projects/{world.project.pk}/members/").status_code == 403
+
+
+def test_project_list_takes_the_same_queries_for_n_and_2n_projects(world, manager_client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from annotate.services.projects import create_project, set_membership
+
+    def add(count, offset):
+        for n in range(count):
+            project = create_project(name=f"extra {offset + n}", user=world.admin)
+            set_membership(
+                project_id=project.pk, user=world.admin, member_id=world.manager.pk, role="manager"
+            )
+
+    add(1, 0)
+    with CaptureQueriesContext(connection) as small:
+        manager_client.get("/api/projects/")
+    add(2, 100)
+    with CaptureQueriesContext(connection) as large:
+        response = manager_client.get("/api/projects/")
+
+    assert len(response.json()["results"]) == 4
+    assert len(large) == len(small)
