@@ -293,6 +293,8 @@ def run_phase(clients: list[dict[str, Any]], port: int, args: argparse.Namespace
     ]
     with multiprocessing.get_context("spawn").Pool(len(tasks)) as pool:
         results = pool.map(run_client, tasks)
+    # Other work on the machine skews every number: the 1-minute load average says how much.
+    load = os.getloadavg()[0]
     latencies = [x for result in results for x in result["latencies"]]
     errors = [x for result in results for x in result["errors"]]
     wall = max(result["seconds"] for result in results)
@@ -308,6 +310,7 @@ def run_phase(clients: list[dict[str, Any]], port: int, args: argparse.Namespace
         "p95_ms": round(percentile(latencies, 0.95) * 1000, 2),
         "p99_ms": round(percentile(latencies, 0.99) * 1000, 2),
         "mean_ms": round(statistics.fmean(latencies) * 1000, 2),
+        "load_average_1min": round(load, 2),
     }
 
 
@@ -333,7 +336,7 @@ def main() -> None:
     statements, sql, in_process_ms = count_statements(clients[0])
     print(
         f"SQL statements per create request: {statements}  "
-        f"(+ BEGIN/COMMIT); in-process {in_process_ms:.1f} ms/request"
+        f"(BEGIN, COMMIT, savepoint included); in-process {in_process_ms:.1f} ms/request"
     )
     if args.show_sql:
         for line in sql:
@@ -352,7 +355,8 @@ def main() -> None:
                 f"{count} client(s): {result['requests']} requests in {result['seconds']} s, "
                 f"{result['requests_per_second']} req/s, p50 {result['p50_ms']} ms, "
                 f"p95 {result['p95_ms']} ms, p99 {result['p99_ms']} ms, "
-                f"errors {result['errors']}, reconnects {result['reconnects']}"
+                f"errors {result['errors']}, reconnects {result['reconnects']}, "
+                f"load average {result['load_average_1min']} on {os.cpu_count()} CPUs"
             )
             if result["first_error"]:
                 print("   first error:", result["first_error"])
