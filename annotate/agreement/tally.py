@@ -10,6 +10,8 @@ from collections.abc import Hashable, Mapping, Sequence
 from itertools import combinations
 from typing import Any
 
+import numpy as np
+
 from annotate.agreement.alignment import (
     NO_STANCE,
     AlignedGroup,
@@ -19,6 +21,7 @@ from annotate.agreement.alignment import (
 from annotate.agreement.metrics import (
     PRF,
     TokenIndex,
+    binary_alpha,
     cohen_kappa,
     confusion_matrix,
     exact_prf,
@@ -26,7 +29,7 @@ from annotate.agreement.metrics import (
     nominal_alpha,
     overlap_prf,
     percent_agreement,
-    token_role_units,
+    token_role_matrix,
 )
 
 ROLES = ("content", "source", "cue")
@@ -52,7 +55,7 @@ class AgreementTally:
         self.articles = 0
         self.span_exact = {role: {pair: PRF(0, 0, 0) for pair in self.pairs} for role in ROLES}
         self.span_overlap = {role: {pair: PRF(0, 0, 0) for pair in self.pairs} for role in ROLES}
-        self.token_units: dict[str, list[list[int | None]]] = {role: [] for role in ROLES}
+        self.token_matrices: dict[str, list[np.ndarray]] = {role: [] for role in ROLES}
         self.unit_f1 = {pair: PRF(0, 0, 0) for pair in self.pairs}
         self.aligned_exact = {
             role: {pair: PRF(0, 0, 0) for pair in self.pairs} for role in ALIGNED_ROLES
@@ -92,8 +95,8 @@ class AgreementTally:
                 self.span_overlap[role][pair] += overlap_prf(
                     token_items[first], token_items[second]
                 )
-            self.token_units[role].extend(
-                token_role_units(len(index), [token_items.get(a) for a in self.annotators])
+            self.token_matrices[role].append(
+                token_role_matrix(len(index), [token_items.get(a) for a in self.annotators])
             )
 
         groups = align_claims(ordered, index)
@@ -193,7 +196,7 @@ class AgreementTally:
                 role: {
                     "exact": self._prf_table(self.span_exact[role]),
                     "overlap": self._prf_table(self.span_overlap[role]),
-                    "token_alpha": nominal_alpha(self.token_units[role]),
+                    "token_alpha": binary_alpha(self.token_matrices[role]),
                 }
                 for role in ROLES
             },

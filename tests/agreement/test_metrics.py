@@ -1,10 +1,12 @@
 """Every metric against published worked examples and small cases computed by hand."""
 
+import numpy as np
 import pytest
 
 from annotate.agreement.metrics import (
     PRF,
     TokenIndex,
+    binary_alpha,
     cohen_kappa,
     confusion_matrix,
     exact_prf,
@@ -13,7 +15,7 @@ from annotate.agreement.metrics import (
     nominal_alpha,
     overlap_prf,
     percent_agreement,
-    token_role_units,
+    token_role_matrix,
     tokenize,
 )
 
@@ -180,6 +182,34 @@ def test_overlap_matching_leaves_disjoint_items_unmatched():
     assert match_by_overlap([], [frozenset({2})]) == []
 
 
-def test_token_role_units_mark_inside_outside_and_missing():
-    units = token_role_units(4, [[frozenset({0, 1})], [frozenset({1}), frozenset({3})], None])
-    assert units == [[1, 0, None], [1, 1, None], [0, 0, None], [0, 1, None]]
+def test_token_role_matrix_marks_inside_outside_and_missing():
+    matrix = token_role_matrix(4, [[frozenset({0, 1})], [frozenset({1}), frozenset({3})], None])
+    assert matrix[:2].tolist() == [[1, 1, 0, 0], [0, 1, 0, 1]]
+    assert np.isnan(matrix[2]).all()
+
+
+def test_binary_alpha_equals_nominal_alpha_over_the_same_units():
+    """The vectorised token alpha and the unit-by-unit nominal alpha agree, missing values and
+    units split over several matrices included."""
+    rng = np.random.default_rng(6)
+    matrices = [rng.integers(0, 2, size=(3, n)).astype(float) for n in (40, 25)]
+    matrices[1][2, :] = np.nan  # the third annotator did not annotate the second text
+    matrices[0][0, :5] = np.nan
+    units = [
+        [None if np.isnan(v) else int(v) for v in column]
+        for matrix in matrices
+        for column in matrix.T
+    ]
+    assert binary_alpha(matrices) == pytest.approx(nominal_alpha(units))
+
+
+def test_binary_alpha_reproduces_krippendorffs_binary_example():
+    first = [0, 1, 0, 0, 0, 0, 0, 0, 1, 0]
+    second = [1, 1, 1, 0, 0, 1, 0, 0, 0, 0]
+    assert binary_alpha([np.array([first, second], dtype=float)]) == pytest.approx(0.095, abs=5e-4)
+
+
+def test_binary_alpha_is_undefined_without_variation_or_pairs():
+    assert binary_alpha([]) is None
+    assert binary_alpha([np.zeros((2, 5))]) is None
+    assert binary_alpha([np.array([[1.0, np.nan], [np.nan, 0.0]])]) is None
