@@ -214,10 +214,15 @@ def import_articles(
         with transaction.atomic():
             result = importer.run(records, chunk_size)
     except IntegrityError as error:
-        # Another import stored one of these texts between the duplicate check and the insert.
+        # Usually another import stored one of these texts between the duplicate check and the
+        # insert (records are validated before, so other constraints should not fail here).
         logger.warning("import_articles: integrity error %s", error)
         raise Conflict(
-            _("Another import stored some of these articles at the same time: run it again.")
+            _(
+                "The database refused the articles (%(error)s). If another import ran at the "
+                "same time, run this one again: stored texts will be skipped."
+            )
+            % {"error": error}
         ) from error
     finally:
         importer.close()

@@ -3,7 +3,7 @@
 import pytest
 
 from corpus import services
-from corpus.errors import InvalidInput
+from corpus.errors import Conflict, InvalidInput
 from corpus.importers import ArticleRecord, files_to_import, read_records
 from corpus.models import Article, Sentence
 from corpus.services import import_articles, update_article
@@ -73,3 +73,21 @@ def test_update_article_refuses_an_invalid_url():
     article = ArticleFactory()
     with pytest.raises(InvalidInput, match="url: Enter a valid URL"):
         update_article(article_id=article.pk, changes={"url": "nope"})
+
+
+def test_import_articles_turns_a_concurrent_duplicate_into_a_conflict(monkeypatch):
+    """A text stored by another import after the duplicate check ends in Conflict, not a 500."""
+    records = _records(2)
+    original = services._Importer.prepare
+
+    def prepare_then_race(self, chunk):
+        prepared = original(self, chunk)
+        # Stands in for another import storing the same text; it runs inside this transaction
+        # here, so the rollback removes it too.
+        ArticleFactory(text=chunk[0].text, segmented=False)
+        return prepared
+
+    monkeypatch.setattr(services._Importer, "prepare", prepare_then_race)
+    with pytest.raises(Conflict, match="run this one again"):
+        import_articles(records=records, workers=1)
+    assert Article.objects.count() == 0
