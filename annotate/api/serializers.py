@@ -424,7 +424,7 @@ class HistoryEntrySerializer(serializers.Serializer):
     after = serializers.JSONField(allow_null=True)
 
 
-class TokenRequestSerializer(serializers.Serializer):
+class LoginSerializer(serializers.Serializer):
     username = TextField(max_length=150)
     password = TextField(max_length=4096, trim_whitespace=False, style={"input_type": "password"})
 

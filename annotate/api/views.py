@@ -49,11 +49,11 @@ from annotate.api.serializers import (
     ConflictSerializer,
     ErrorSerializer,
     HistoryEntrySerializer,
+    LoginSerializer,
     MemberSerializer,
     ProjectSerializer,
     ProjectUpdateSerializer,
     RejectSerializer,
-    TokenRequestSerializer,
     TokenSerializer,
     TransitionSerializer,
     VocabularyTermSerializer,
@@ -125,13 +125,13 @@ class TokenView(APIView):
     parser_classes = [JSONParser]
 
     @extend_schema(
-        request=TokenRequestSerializer,
+        request=LoginSerializer,
         responses={200: TokenSerializer, 400: ErrorSerializer},
         summary="Get an API token",
         tags=["auth"],
     )
     def post(self, request: Request) -> Response:
-        data = validated(TokenRequestSerializer, request.data)
+        data = validated(LoginSerializer, request.data)
         user = authenticate(request, username=data["username"], password=data["password"])
         if user is None or not user.is_active:
             raise InvalidInput(
