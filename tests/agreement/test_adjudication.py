@@ -174,6 +174,9 @@ def test_accept_agreed_copies_only_unanimous_claims_once(review):
         project_id=review.project.pk, article_id=review.article.pk, user=review.reviewer
     )
     assert len(created) == 1
+    assert HistoryEntry.objects.filter(
+        attribution_id=created[0].pk, action="attribution.adjudicated", user=review.reviewer
+    ).exists()
     assert [c["content"] for c in gold_claims(review)] == [
         [list(review.span("talks will resume soon,"))]
     ]
