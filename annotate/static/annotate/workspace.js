@@ -815,6 +815,19 @@
         render();
     }
 
+    function draftIsDirty() {
+        return draft.editing !== null || draft.content.length > 0 || draft.source !== null ||
+            draft.cue !== null || draft.stances.length > 0 || draft.note !== "";
+    }
+
+    // Closing or leaving the page with an unsaved draft asks first: the draft lives only here.
+    window.addEventListener("beforeunload", (event) => {
+        if (writable && draftIsDirty()) {
+            event.preventDefault();
+            event.returnValue = "";
+        }
+    });
+
     function clearDraft() {
         draft = emptyDraft();
         say("");
@@ -1434,7 +1447,13 @@
         k: () => moveSelection(-1),
         r: reloadClaims,
         g: () => setGuidelines(grid.classList.contains("aw-guidelines-closed")),
-        n: () => window.location.assign(data.urls.next),
+        n: () => {
+            if (draftIsDirty()) {
+                say("Save the draft (Enter) or clear it (Esc) before moving to the next article.", true);
+                return;
+            }
+            window.location.assign(data.urls.next);
+        },
         "?": () => help.showModal(),
     };
 
