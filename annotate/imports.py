@@ -112,6 +112,7 @@ class _Importer:
         self.result = result
         self.users: dict[str, Any] = {}
         self.deactivate: set[int] = set()
+        self.inactive_terms: list[tuple[str, str, str]] = []
         self.actors: dict[str, Actor] = {
             actor.name: actor for actor in Actor.objects.filter(project=project)
         }
@@ -120,6 +121,9 @@ class _Importer:
     # -- vocabulary
 
     def vocabulary(self, manifest: dict[str, Any]) -> None:
+        """Add or update the manifest's terms. Terms the manifest marks inactive stay active
+        until the claims are in (the services accept only active values) and are switched off
+        in `finish`."""
         terms = manifest.get("vocabulary")
         if not isinstance(terms, dict):
             return
@@ -133,11 +137,12 @@ class _Importer:
             for term in values if isinstance(values, list) else []:
                 value = _get(term, "value", str, f"Vocabulary term of {kind!r}")
                 label = term.get("label", "") or ""
-                wanted = (label, bool(term.get("is_active", True)))
-                if current.get((kind, value)) != wanted:
+                if not term.get("is_active", True):
+                    self.inactive_terms.append((kind, value, label))
+                if current.get((kind, value)) != (label, True):
                     set_vocabulary_term(
                         project_id=self.project.pk, user=self.user, kind=kind, value=value,
-                        label=label, is_active=wanted[1], via=self.via,
+                        label=label, is_active=True, via=self.via,
                     )  # fmt: skip
 
     # -- users and actors
@@ -392,6 +397,11 @@ class _Importer:
         return attribution.pk
 
     def finish(self) -> None:
+        for kind, value, label in self.inactive_terms:
+            set_vocabulary_term(
+                project_id=self.project.pk, user=self.user, kind=kind, value=value, label=label,
+                is_active=False, via=self.via,
+            )  # fmt: skip
         if self.deactivate:
             User.objects.filter(pk__in=self.deactivate).update(is_active=False)
 

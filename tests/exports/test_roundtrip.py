@@ -6,7 +6,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 
-from annotate.models import Assignment, Attribution, HistoryEntry, Project
+from annotate.models import Assignment, Attribution, HistoryEntry, Project, Stance, VocabularyTerm
 from tests.exports.conftest import read_jsonl, run_export
 
 
@@ -142,3 +142,23 @@ def test_import_refuses_a_text_that_does_not_match_its_hash(dataset, root, tmp_p
         CommandError, match=rf"tampered\.jsonl:{index + 1}: content_hash .* does not match"
     ):
         import_file(path, "Tampered")
+
+
+def test_round_trip_carries_custom_and_retired_vocabulary(dataset, root, tmp_path):
+    project = dataset.project
+    VocabularyTerm.objects.create(project=project, kind="polarity", value="sceptical", position=9)
+    Stance.objects.filter(target_topic="peace process").update(polarity="sceptical")
+    VocabularyTerm.objects.filter(project=project, kind="attribution_type", value="mixed").update(
+        is_active=False
+    )
+    first = run_export(project, "jsonl", tmp_path)
+    path = tmp_path / "vocabulary.jsonl"
+    path.write_bytes(first)
+
+    import_file(path, "Vocabulary copy")
+
+    copy = Project.objects.get(name="Vocabulary copy")
+    terms = dict(VocabularyTerm.objects.filter(project=copy).values_list("value", "is_active"))
+    assert terms["sceptical"] is True
+    assert terms["mixed"] is False
+    assert body(run_export(copy, "jsonl", tmp_path)) == body(first)
