@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import multiprocessing
 import os
@@ -51,7 +52,29 @@ def _split(items: list[Any], parts: int) -> list[list[Any]]:
     return [items[i : i + step] for i in range(0, len(items), step)]
 
 
+def _refuse_nul(record: ArticleRecord) -> None:
+    """PostgreSQL cannot store U+0000 in text or JSON; refuse it on every database alike."""
+    fields = {
+        "text": record.text,
+        "title": record.title,
+        "publisher": record.publisher,
+        "author": record.author,
+        "url": record.url,
+        "language": record.language,
+        "external_id": record.external_id,
+        "metadata": json.dumps(record.metadata),
+    }
+    for name, value in fields.items():
+        marker = "\\u0000" if name == "metadata" else "\x00"
+        if marker in value:
+            raise RecordError(
+                record.origin,
+                f"{name} contains a NUL character (U+0000), which cannot be stored; remove it",
+            )
+
+
 def _build_article(record: ArticleRecord, digest: str) -> Article:
+    _refuse_nul(record)
     published = record.published
     article = Article(
         title=record.title,

@@ -249,3 +249,20 @@ def test_import_articles_refuses_a_json_array_instead_of_guessing(tmp_path):
     with pytest.raises(CommandError, match=r"articles\.json:1: a JSON array is not JSON Lines"):
         run_import(str(path))
     assert Article.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("line", "field"),
+    [
+        ('{"text": "a\\u0000b"}', "text"),
+        ('{"text": "ab", "title": "x\\u0000"}', "title"),
+        ('{"text": "ab", "metadata": {"k": "\\u0000"}}', "metadata"),
+    ],
+)
+def test_import_articles_refuses_nul_characters(tmp_path, line, field):
+    """U+0000 cannot be stored by PostgreSQL; it is refused on every database, naming the field."""
+    path = tmp_path / "nul.jsonl"
+    path.write_text(line + "\n", encoding="utf-8")
+    with pytest.raises(CommandError, match=rf"nul\.jsonl:1: {field} contains a NUL character"):
+        run_import(str(path))
+    assert Article.objects.count() == 0
