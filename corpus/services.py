@@ -52,8 +52,9 @@ def _split(items: list[Any], parts: int) -> list[list[Any]]:
     return [items[i : i + step] for i in range(0, len(items), step)]
 
 
-def _refuse_nul(record: ArticleRecord) -> None:
-    """PostgreSQL cannot store U+0000 in text or JSON; refuse it on every database alike."""
+def _check_storable(record: ArticleRecord) -> None:
+    """Refuse what a database cannot store: U+0000 (PostgreSQL text and JSON) and lone
+    surrogates (not UTF-8, so no content hash either), the same way on every database."""
     fields = {
         "text": record.text,
         "title": record.title,
@@ -62,19 +63,25 @@ def _refuse_nul(record: ArticleRecord) -> None:
         "url": record.url,
         "language": record.language,
         "external_id": record.external_id,
-        "metadata": json.dumps(record.metadata),
+        "metadata": json.dumps(record.metadata, ensure_ascii=False),
     }
     for name, value in fields.items():
-        marker = "\\u0000" if name == "metadata" else "\x00"
-        if marker in value:
+        if "\x00" in value or (name == "metadata" and "\\u0000" in value):
             raise RecordError(
                 record.origin,
                 f"{name} contains a NUL character (U+0000), which cannot be stored; remove it",
             )
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError as error:
+            raise RecordError(
+                record.origin,
+                f"{name} contains a lone surrogate (U+{ord(value[error.start]):04X}) at "
+                f"offset {error.start}: it is not a character; fix the encoding",
+            ) from None
 
 
 def _build_article(record: ArticleRecord, digest: str) -> Article:
-    _refuse_nul(record)
     published = record.published
     article = Article(
         title=record.title,
@@ -122,6 +129,7 @@ class _Importer:
         """New articles of `chunk` (unsaved) and their records; duplicates are counted."""
         digests = []
         for record in chunk:
+            _check_storable(record)
             digest = content_hash(record.text)
             if record.content_hash is not None and record.content_hash != digest:
                 raise RecordError(

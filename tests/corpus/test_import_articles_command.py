@@ -266,3 +266,15 @@ def test_import_articles_refuses_nul_characters(tmp_path, line, field):
     with pytest.raises(CommandError, match=rf"nul\.jsonl:1: {field} contains a NUL character"):
         run_import(str(path))
     assert Article.objects.count() == 0
+
+
+def test_import_articles_refuses_a_lone_surrogate(tmp_path):
+    """A JSON escape for half a UTF-16 pair is not a character: refused, naming the offset."""
+    path = tmp_path / "surrogate.jsonl"
+    path.write_text('{"text": "ab\\ud800c"}\n', encoding="utf-8")
+    with pytest.raises(
+        CommandError,
+        match=r"surrogate\.jsonl:1: text contains a lone surrogate \(U\+D800\) at offset 2",
+    ):
+        run_import(str(path))
+    assert Article.objects.count() == 0
