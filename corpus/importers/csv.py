@@ -13,10 +13,13 @@ from corpus.importers.fields import STRING_FIELDS, record_from_mapping
 
 COLUMNS = ("external_id", "title", "text", "published", "publisher", "author", "url", "language")
 OPTIONAL_COLUMNS = ("metadata",)
+MAX_CELL_CHARS = 64 * 1024 * 1024
 
 
 def read_csv_file(path: Path) -> Iterator[ArticleRecord]:
     """Yield one record per row; `metadata`, if present, is a JSON object in one cell."""
+    # The default cell limit (128 KiB) is smaller than a long article.
+    csv.field_size_limit(max(csv.field_size_limit(), MAX_CELL_CHARS))
     reader = csv.reader(io.StringIO(read_text(path), newline=""))
     try:
         header = next(reader)

@@ -278,3 +278,12 @@ def test_import_articles_refuses_a_lone_surrogate(tmp_path):
     ):
         run_import(str(path))
     assert Article.objects.count() == 0
+
+
+def test_import_articles_reads_a_csv_text_longer_than_the_csv_default_limit(tmp_path):
+    """A 200,000-character text cell imports (Python's csv stops at 131,072 by default)."""
+    text = "A sentence here. " * 12_000
+    path = tmp_path / "long.csv"
+    path.write_text(f'text\n"{text}"\n', encoding="utf-8")
+    run_import(str(path))
+    assert Article.objects.get().text == text
