@@ -273,12 +273,55 @@ def run_client(task: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process so far (0 when it is gone)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def server_pids(server_pid: int) -> dict[str, list[int]]:
+    """gunicorn's workers (children of the master) and the PostgreSQL backends of the bench DB."""
+    workers = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            if int(stat.read_text().rsplit(")", 1)[1].split()[1]) == server_pid:
+                workers.append(int(stat.parent.name))
+        except (OSError, ValueError, IndexError):
+            continue
+    backends = subprocess.run(
+        ["psql", "-h", "127.0.0.1", "-U", "postgres", "-Atc",
+         f"SELECT pid FROM pg_stat_activity WHERE datname = '{DATABASE}'"],  # noqa: S608
+        check=True, capture_output=True, text=True,
+    ).stdout.split()  # fmt: skip
+    return {"gunicorn": workers, "postgres": [int(pid) for pid in backends]}
+
+
+def cpu_snapshot(server_pid: int) -> dict[str, dict[int, float]]:
+    return {
+        role: {pid: cpu_seconds(pid) for pid in pids}
+        for role, pids in server_pids(server_pid).items()
+    }
+
+
+def cpu_used(before: dict[str, dict[int, float]], after: dict[str, dict[int, float]]) -> dict:
+    """CPU seconds each side spent between two snapshots; new processes count from zero."""
+    return {
+        role: sum(cpu - before[role].get(pid, 0.0) for pid, cpu in after[role].items())
+        for role in after
+    }
+
+
 def percentile(values: list[float], fraction: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
 
 
-def run_phase(clients: list[dict[str, Any]], port: int, args: argparse.Namespace) -> dict:
+def run_phase(
+    clients: list[dict[str, Any]], port: int, server_pid: int, args: argparse.Namespace
+) -> dict:
     start_at = time.time() + 2 + 0.2 * len(clients)
     tasks = [
         {
@@ -291,8 +334,15 @@ def run_phase(clients: list[dict[str, Any]], port: int, args: argparse.Namespace
         }
         for client in clients
     ]
+    before = cpu_snapshot(server_pid)
     with multiprocessing.get_context("spawn").Pool(len(tasks)) as pool:
         results = pool.map(run_client, tasks)
+    # CPU per request does not depend on what else runs on the machine, unlike latency: with it,
+    # CPUs x 1000 / (ms per request) bounds the throughput of an otherwise idle machine.
+    used = cpu_used(before, cpu_snapshot(server_pid))
+    served = sum(len(r["latencies"]) + len(r["errors"]) for r in results) + sum(
+        task["warmup"] for task in tasks
+    )
     # Other work on the machine skews every number: the 1-minute load average says how much.
     load = os.getloadavg()[0]
     latencies = [x for result in results for x in result["latencies"]]
@@ -311,6 +361,8 @@ def run_phase(clients: list[dict[str, Any]], port: int, args: argparse.Namespace
         "p99_ms": round(percentile(latencies, 0.99) * 1000, 2),
         "mean_ms": round(statistics.fmean(latencies) * 1000, 2),
         "load_average_1min": round(load, 2),
+        "cpu_ms_per_request_gunicorn": round(used["gunicorn"] / served * 1000, 2),
+        "cpu_ms_per_request_postgres": round(used["postgres"] / served * 1000, 2),
     }
 
 
@@ -349,7 +401,7 @@ def main() -> None:
     phases = []
     try:
         for count in (1, ANNOTATORS):
-            result = run_phase(clients[:count], args.port, args)
+            result = run_phase(clients[:count], args.port, server.pid, args)
             phases.append(result)
             print(
                 f"{count} client(s): {result['requests']} requests in {result['seconds']} s, "
@@ -357,6 +409,10 @@ def main() -> None:
                 f"p95 {result['p95_ms']} ms, p99 {result['p99_ms']} ms, "
                 f"errors {result['errors']}, reconnects {result['reconnects']}, "
                 f"load average {result['load_average_1min']} on {os.cpu_count()} CPUs"
+            )
+            print(
+                f"   server CPU per request: gunicorn {result['cpu_ms_per_request_gunicorn']} ms, "
+                f"PostgreSQL {result['cpu_ms_per_request_postgres']} ms"
             )
             if result["first_error"]:
                 print("   first error:", result["first_error"])

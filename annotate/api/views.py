@@ -501,6 +501,22 @@ SNAPSHOT_PREFETCH = (
 )
 
 
+def created_snapshot(attribution: Attribution) -> dict[str, Any]:
+    """The snapshot of a claim just created: the one create_attribution recorded as `after` of its
+    history entry, built from the rows it inserted. One cheap query instead of re-reading the spans
+    and stances (a quarter of the request's CPU time in bench/api_write.py)."""
+    after = (
+        HistoryEntry.objects.filter(attribution_id=attribution.pk, action="attribution.created")
+        .order_by("-id")
+        .values_list("after", flat=True)
+        .first()
+    )
+    if after is not None:
+        return dict(after)
+    prefetch_related_objects([attribution], *SNAPSHOT_PREFETCH)
+    return snapshot_attribution(attribution)
+
+
 def conflict_response(exc: Conflict, attribution_id: int) -> Response:
     """409 with the claim as it is now, so the client can show it and merge."""
     current = Attribution.objects.filter(pk=attribution_id).exists()
@@ -579,10 +595,7 @@ class AttributionViewSet(ApiViewSet):
             data=attribution_services.AttributionData(**changes),
             via=via_of(request),
         )
-        # The service hands back the row with speaker and users loaded; only the spans and
-        # stances are missing for the snapshot (two queries, not a full re-read).
-        prefetch_related_objects([attribution], *SNAPSHOT_PREFETCH)
-        return Response(snapshot_attribution(attribution), status=status.HTTP_201_CREATED)
+        return Response(created_snapshot(attribution), status=status.HTTP_201_CREATED)
 
     @extend_schema(
         request=AttributionUpdateSerializer,

@@ -32,6 +32,21 @@ def test_create_attribution_answers_the_snapshot_and_records_history(world, anno
     assert entry.after["content"] == body["content"]
 
 
+def test_create_attribution_answers_what_a_later_read_answers(world, annotator_client):
+    body = world.claim_body(
+        content=[world.span("adding that the border was calm"), world.span('"talks will resume')],
+        stances=[
+            {"target_actor": world.officials.pk, "polarity": "against"},
+            {"target_topic": "  the border ", "polarity": "neutral"},
+        ],
+    )
+
+    created = annotator_client.post("/api/attributions/", body, format="json").json()
+    read = annotator_client.get(f"/api/attributions/{created['id']}/").json()
+
+    assert created == read
+
+
 def test_create_attribution_from_the_workspace_records_via_browser(world, annotator_client):
     response = annotator_client.post(
         "/api/attributions/", world.claim_body(), format="json", HTTP_X_CLIENT="workspace"
