@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass, field
+from itertools import pairwise
 
 from syntok._segmentation_states import State
 from syntok.segmenter import segment as syntok_segment
@@ -36,6 +37,11 @@ _MAY_SPLIT = re.compile(
     + "]"
 )
 _OPENING = frozenset(State.opening_brackets)
+_BRACKET = re.compile(
+    "[" + re.escape("".join(sorted(State.opening_brackets | State.closing_brackets))) + "]"
+)
+_SURE_STOP = re.compile(r"(?<= )(?P<word>[a-z]{2,})\. +(?=[A-Z][a-z]+\b)")
+_NOT_SURE_WORDS = State.abbreviations | State.months | {"no"}
 # Tokens of one whitespace-free run depend only on that run, and news text repeats its words:
 # caching them makes tokenizing (two thirds of syntok's time) several times faster.
 _RUN_CACHE: dict[str, list[tuple[str, str, int]]] = {}
@@ -93,19 +99,53 @@ def tokenize(text: str) -> Iterator[Token]:
         yield Token(text[offset:], "", len(text))
 
 
-def split_sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
-    """Sentences of `text[start:end]` (one block) as absolute, whitespace-trimmed spans."""
-    chunk = text[start:end]
-    if not _MAY_SPLIT.search(chunk, 0, len(chunk) - 1) and chunk[-1] not in _OPENING:
-        return _repair(text, start, end, [])
-    spans: list[tuple[int, int]] = []
+def _sure_cuts(chunk: str) -> list[int]:
+    """Offsets in `chunk` where syntok certainly starts a sentence: `… region. The …`.
+
+    A full stop after a lowercase word of two or more letters (preceded by a space, not one of
+    syntok's abbreviations or month names, not `no`), followed by spaces and a capitalised word,
+    passes none of syntok's exceptions (lowercase or punctuation next, abbreviation, number,
+    single letter or roman numeral, dotted token, bracket). Brackets are excluded altogether
+    because syntok may skip a bracketed stretch whole.
+    """
+    if _BRACKET.search(chunk):
+        return []
+    return [
+        match.end() for match in _SURE_STOP.finditer(chunk) if match["word"] not in _NOT_SURE_WORDS
+    ]
+
+
+def _syntok_spans(chunk: str, base: int) -> list[tuple[int, int]]:
+    spans = []
     for sentence in syntok_segment(tokenize(chunk)):
         if not sentence:
             continue
         first, last = sentence[0], sentence[-1]
         s_start, s_end = _strip_span(chunk, first.offset, last.offset + len(last.value))
         if s_end > s_start:
-            spans.append((start + s_start, start + s_end))
+            spans.append((base + s_start, base + s_end))
+    return spans
+
+
+def split_sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Sentences of `text[start:end]` (one block) as absolute, whitespace-trimmed spans.
+
+    The block is first cut where syntok certainly splits; each piece with no terminal before its
+    last character and no opening bracket is one sentence, the others go through syntok. syntok
+    keeps no state across a sentence boundary, so this gives what syntok gives on the whole block
+    (tests/corpus/test_segmentation.py checks it against plain syntok).
+    """
+    chunk = text[start:end]
+    bounds = [0, *_sure_cuts(chunk), len(chunk)]
+    spans: list[tuple[int, int]] = []
+    for piece_start, piece_end in pairwise(bounds):
+        piece = chunk[piece_start:piece_end].rstrip()
+        if not piece:
+            continue
+        if not _MAY_SPLIT.search(piece, 0, len(piece) - 1) and piece[-1] not in _OPENING:
+            spans.append((start + piece_start, start + piece_start + len(piece)))
+        else:
+            spans.extend(_syntok_spans(piece, start + piece_start))
     return _repair(text, start, end, spans)
 
 

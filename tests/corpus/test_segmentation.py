@@ -164,6 +164,21 @@ _pieces = st.sampled_from(
         "\u2028",
         "\u200b",
         "Red Cross",
+        # Words around the full stops where segmentation cuts without asking syntok.
+        " region. The",
+        " region.  Bayramov",
+        " etc. The",
+        " no. The",
+        " may. June",
+        " sept. The",
+        " approx. Ten",
+        "region",
+        "the",
+        "The",
+        "McDonald",
+        "Bayramov",
+        "I",
+        "iv",
     ]
 )
 _texts = st.one_of(
@@ -238,3 +253,31 @@ def test_segment_starts_sentences_where_syntok_does(text):
             continue
         ours = [s - block.start for s, _e in block.sentences]
         assert ours[1:] == _syntok_starts(line)[1:]
+
+
+def test_segment_starts_sentences_where_syntok_does_in_the_seeds():
+    """On every seed paragraph, sentence starts are exactly syntok's own."""
+    for path in seed_paths():
+        text = path.read_text(encoding="utf-8")
+        for block in segment(text):
+            line = text[block.start : block.end]
+            if block.kind == HEADING:
+                continue
+            assert [s - block.start for s, _e in block.sentences][1:] == _syntok_starts(line)[1:]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "They met in the region. The talks went well. Bayramov left.",
+        "Prices rose approx. Ten people came. No more.",
+        "He said no. The end. It rained in may. June was dry.",
+        "The ministers met (in the region. The talks were long) and left. Then it ended.",
+        'She noted that. "Quoted words." He agreed. U.S. officials came.',
+        "Two spaces here.  Then more. And etc. Then done.",
+    ],
+)
+def test_segment_matches_syntok_around_full_stops(line):
+    """Full stops after plain words, abbreviations, `no`, months and inside brackets: as syntok."""
+    (block,) = segment(line)
+    assert [s for s, _e in block.sentences][1:] == _syntok_starts(line)[1:]
