@@ -71,6 +71,19 @@ def test_queue_shows_the_reviewer_comment_of_a_rejected_assignment(client, world
     assert response.context["next_assignment"].pk == world.assignment.pk
 
 
+def test_workspace_shows_the_reviewer_comment_and_stays_writable_after_a_rejection(client, world):
+    add_claims(world, 1)
+    submit_assignment(assignment_id=world.assignment.pk, user=world.annotator)
+    reject_assignment(
+        assignment_id=world.assignment.pk, user=world.reviewer, comment="The cue is missing."
+    )
+    client.force_login(world.annotator)
+    response = client.get(workspace_url(world.assignment))
+    html = response.content.decode()
+    assert "Rejected by the reviewer:</strong> The cue is missing." in html
+    assert embedded(response)["assignment"]["writable"] is True
+
+
 def test_next_opens_a_rejected_assignment_before_one_in_progress(client, world):
     second = build_workspace(prefix="b-")
     # The annotator of the first world also works in the second project.

@@ -55,7 +55,8 @@ def page(browser, live_server):
     """A 1280x800 page whose documents carry a strict CSP; `page.console_errors` collects script
     errors and CSP violations for the test to assert empty."""
     context = browser.new_context(viewport={"width": 1280, "height": 800}, base_url=live_server.url)
-    context.set_default_timeout(10_000)
+    # Generous: CI machines and a loaded laptop stall the browser now and then.
+    context.set_default_timeout(20_000)
     context.route("**/*", _add_csp)
     page = context.new_page()
     errors: list[str] = []

@@ -271,3 +271,29 @@ def test_annotator_submits_from_the_workspace_after_confirming(page, world):
     assert page.inner_text(".aq-row .aq-status") == "submitted"
     submitted = HistoryEntry.objects.get(action="assignment.submitted")
     assert submitted.via == "browser"
+
+
+def test_a_stale_delete_deletes_nothing_and_shows_the_current_version(page, world):
+    from tests.browser.world import add_claims
+
+    (claim,) = add_claims(world, 1)
+    log_in(page, world.annotator, reverse("admin:annotate_workspace", args=[world.assignment.pk]))
+    page.wait_for_selector("#aw-text[data-ready=true]")
+    page.keyboard.press("j")
+    page.wait_for_selector(".aw-claim.aw-selected")
+    update_attribution(
+        attribution_id=claim.pk,
+        expected_version=1,
+        user=world.reviewer,
+        changes={"type": "direct"},
+        via="api",
+    )
+    page.keyboard.press("d")
+    page.wait_for_selector("#aw-message:has-text('Not deleted')")
+    assert Attribution.objects.filter(pk=claim.pk).exists()
+    page.wait_for_selector(".aw-claim.aw-selected .aw-type:has-text('direct')")
+    page.keyboard.press("d")  # now on the current version
+    page.wait_for_selector("#aw-message:has-text('Deleted claim')")
+    assert not Attribution.objects.filter(pk=claim.pk).exists()
+    deleted = HistoryEntry.objects.get(action="attribution.deleted", attribution_id=claim.pk)
+    assert deleted.via == "browser"
