@@ -297,3 +297,26 @@ def test_a_stale_delete_deletes_nothing_and_shows_the_current_version(page, worl
     assert not Attribution.objects.filter(pk=claim.pk).exists()
     deleted = HistoryEntry.objects.get(action="attribution.deleted", attribution_id=claim.pk)
     assert deleted.via == "browser"
+
+
+def test_a_claim_nested_by_keys_is_stored_and_shown_under_its_parent(page, world):
+    from tests.browser.world import add_claims
+
+    (parent,) = add_claims(world, 1)  # content: "Talks in Baku 🇦🇿"
+    log_in(page, world.annotator, reverse("admin:annotate_workspace", args=[world.assignment.pk]))
+    page.wait_for_selector("#aw-text[data-ready=true]")
+    drag_select(page, *world.span("Baku"))
+    page.keyboard.press("c")
+    page.wait_for_selector("#aw-draft-content .aw-part")
+    page.keyboard.press("i")
+    page.wait_for_selector("#aw-parent:focus")
+    page.keyboard.press("ArrowDown")  # the first claim after "top level"
+    page.keyboard.press("Escape")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#aw-message:has-text('Saved claim')")
+    child = Attribution.objects.exclude(pk=parent.pk).get(assignment=world.assignment)
+    assert child.nested_in_id == parent.pk
+    assert spans(child, "content") == [world.span("Baku")]
+    nested = page.locator(f".aw-claim[data-id='{parent.pk}'] > ul > .aw-claim")
+    assert nested.get_attribute("data-id") == str(child.pk)
+    assert nested.get_attribute("aria-level") == "2"
