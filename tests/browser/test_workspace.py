@@ -320,3 +320,22 @@ def test_a_claim_nested_by_keys_is_stored_and_shown_under_its_parent(page, world
     nested = page.locator(f".aw-claim[data-id='{parent.pk}'] > ul > .aw-claim")
     assert nested.get_attribute("data-id") == str(child.pk)
     assert nested.get_attribute("aria-level") == "2"
+
+
+def test_r_reloads_claims_changed_elsewhere(page, world):
+    from tests.browser.world import add_claims
+
+    (claim,) = add_claims(world, 1)
+    log_in(page, world.annotator, reverse("admin:annotate_workspace", args=[world.assignment.pk]))
+    page.wait_for_selector("#aw-text[data-ready=true]")
+    page.wait_for_selector(".aw-claim .aw-type:has-text('indirect')")
+    update_attribution(
+        attribution_id=claim.pk,
+        expected_version=1,
+        user=world.reviewer,
+        changes={"type": "mixed"},
+        via="api",
+    )
+    page.keyboard.press("r")
+    page.wait_for_selector(".aw-claim .aw-type:has-text('mixed')")
+    assert page.console_errors == []
