@@ -4,10 +4,11 @@ A *document* is one article with every assignment that passes the filters, in th
 native JSONL line (see docs/exports.md). Every other format is rendered from these documents, so
 all formats agree on what is exported.
 
-Memory stays flat: articles are read by keyset pagination over `content_hash` (unique, indexed,
-and the same on every machine, so the order of an export does not depend on primary keys), and
-each chunk of articles fetches its blocks, sentences, assignments, claims, spans, stances and
-actors in a constant number of queries (`QUERIES_PER_CHUNK`), whatever the chunk holds.
+Memory stays flat: the ids of the matching articles come from one query ordered by
+`content_hash` (unique, and the same on every machine, so the order of an export does not depend
+on primary keys), read through `.iterator(chunk_size=...)`; each chunk of articles then fetches
+its rows, blocks, sentences, assignments, claims, spans, stances and actors in a constant number
+of queries (`QUERIES_PER_CHUNK`), whatever the chunk holds.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import json
 from collections import defaultdict
 from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from itertools import pairwise
+from itertools import islice, pairwise
 from typing import Any
 
 from django.db import connection
@@ -41,7 +42,8 @@ from annotate.models import Actor, Assignment, Attribution, Span, Stance
 from corpus.models import Article, Block, Sentence
 
 DEFAULT_CHUNK_SIZE = 500
-# Articles, blocks, sentences, assignments, claims, spans, stances, actors.
+# Articles, blocks, sentences, assignments, claims, spans, stances, actors; plus one query for
+# the ordered article ids of the whole export.
 QUERIES_PER_CHUNK = 8
 
 Document = dict[str, Any]
@@ -421,16 +423,18 @@ def iter_documents(
     Each document carries `article_id` (this database's id, for formats that show it) besides the
     native fields."""
     assignments_qs = matching_assignments(project_id, filters)
-    articles_qs = Article.objects.filter(
-        Exists(assignments_qs.filter(article_id=OuterRef("pk")))
-    ).order_by("content_hash")
-    last_hash = ""
-    while True:
-        page = articles_qs.filter(Q(content_hash__gt=last_hash)) if last_hash else articles_qs
-        articles = list(page.values(*ARTICLE_FIELDS)[:chunk_size])
-        if not articles:
-            return
-        yield from _chunk_documents(articles, assignments_qs)
-        if len(articles) < chunk_size:
-            return
-        last_hash = articles[-1]["content_hash"]
+    # One ordered query for the ids, read `chunk_size` at a time (a server-side cursor on
+    # PostgreSQL): the database sorts once, where paging by `content_hash > last` made it join
+    # and sort the whole project again for every page.
+    article_ids = (
+        Article.objects.filter(Exists(assignments_qs.filter(article_id=OuterRef("pk"))))
+        .order_by("content_hash")
+        .values_list("pk", flat=True)
+        .iterator(chunk_size=chunk_size)
+    )
+    while batch := list(islice(article_ids, chunk_size)):
+        rows = {
+            row["id"]: row
+            for row in Article.objects.filter(_in(Article, "id", batch)).values(*ARTICLE_FIELDS)
+        }
+        yield from _chunk_documents([rows[pk] for pk in batch], assignments_qs)
