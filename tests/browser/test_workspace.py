@@ -339,3 +339,22 @@ def test_r_reloads_claims_changed_elsewhere(page, world):
     page.keyboard.press("r")
     page.wait_for_selector(".aw-claim .aw-type:has-text('mixed')")
     assert page.console_errors == []
+
+
+def test_a_submitted_assignment_opens_read_only_without_script_errors(page, world):
+    from annotate.services.assignments import submit_assignment
+    from tests.browser.world import add_claims
+
+    add_claims(world, 2)
+    submit_assignment(assignment_id=world.assignment.pk, user=world.annotator)
+    log_in(page, world.annotator, reverse("admin:annotate_workspace", args=[world.assignment.pk]))
+    page.wait_for_selector("#aw-text[data-ready=true]")
+    assert page.locator("#aw-readonly").is_visible()
+    assert page.locator("#aw-draft").count() == 0
+    page.keyboard.press("j")
+    page.wait_for_selector(".aw-claim.aw-selected .aw-claim-parts")
+    page.keyboard.press("d")
+    page.wait_for_selector("#aw-message:has-text('read-only')")
+    assert Attribution.objects.filter(assignment=world.assignment).count() == 2
+    page.keyboard.press("Escape")
+    assert page.console_errors == []
