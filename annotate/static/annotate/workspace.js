@@ -313,7 +313,7 @@
         });
         const build = (claim, level) => {
             const item = element("li", {
-                className: "aw-claim" + (claim.id === selectedId ? " aw-selected" : "") + (claim.origin === "suggested" ? " aw-origin-suggested" : ""),
+                className: "aw-claim" + (claim.id === selectedId ? " aw-selected" : ""),
                 role: "treeitem",
                 "aria-level": level,
                 "data-id": claim.id,
