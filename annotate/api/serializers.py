@@ -142,6 +142,35 @@ class VocabularyTermSerializer(serializers.Serializer):
     )
 
 
+class ProjectCreateSerializer(serializers.Serializer):
+    name = TextField(max_length=200)
+    description = TextField(required=False, allow_blank=True, default="")
+    guidelines = TextField(required=False, allow_blank=True, default="", help_text="Markdown.")
+    annotators_per_article = serializers.IntegerField(min_value=1, max_value=100, default=1)
+    is_blind = serializers.BooleanField(
+        default=True, help_text="Annotators cannot see each other's work on an article."
+    )
+
+
+class MemberSetSerializer(serializers.Serializer):
+    user = id_field("The user to add, or whose role changes.")
+    role = serializers.ChoiceField(choices=Membership.Role.choices)
+
+
+class MemberRemoveSerializer(serializers.Serializer):
+    user = id_field("The member to remove.")
+
+
+class AddArticlesSerializer(serializers.Serializer):
+    articles = serializers.ListField(
+        child=id_field("An article id."), allow_empty=False, max_length=10000
+    )
+
+
+class AddedSerializer(serializers.Serializer):
+    added = serializers.IntegerField(help_text="How many of the articles were new to the project.")
+
+
 class MemberSerializer(serializers.Serializer):
     user = serializers.IntegerField(source="user_id")
     username = serializers.CharField(source="user.username")

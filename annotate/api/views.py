@@ -39,6 +39,8 @@ from annotate.api.serializers import (
     ActorMergeSerializer,
     ActorSerializer,
     ActorUpdateSerializer,
+    AddArticlesSerializer,
+    AddedSerializer,
     AdjudicateSerializer,
     AssignArticlesSerializer,
     AssignmentCreateSerializer,
@@ -50,7 +52,10 @@ from annotate.api.serializers import (
     ErrorSerializer,
     HistoryEntrySerializer,
     LoginSerializer,
+    MemberRemoveSerializer,
     MemberSerializer,
+    MemberSetSerializer,
+    ProjectCreateSerializer,
     ProjectSerializer,
     ProjectUpdateSerializer,
     RejectSerializer,
@@ -161,7 +166,7 @@ class ProjectViewSet(ApiViewSet):
 
     serializer_class = ProjectSerializer
     filter_backends: list[Any] = []
-    http_method_names = ["get", "patch", "post", "head", "options"]
+    http_method_names = ["get", "patch", "post", "delete", "head", "options"]
 
     def get_queryset(self) -> QuerySet[Project]:
         user = self.request.user
@@ -225,13 +230,71 @@ class ProjectViewSet(ApiViewSet):
         return Response(VocabularyTermSerializer(terms, many=True).data)
 
     @extend_schema(
-        responses=MemberSerializer(many=True), summary="Members and their roles (reviewers+)"
+        request=ProjectCreateSerializer,
+        responses={201: ProjectSerializer},
+        summary="Create a project (users allowed to add projects)",
+        description="Starts with the default vocabulary; the creator becomes its manager.",
     )
-    @action(detail=True, methods=["get"], pagination_class=None)
+    def create(self, request: Request) -> Response:
+        data = validated(ProjectCreateSerializer, request.data)
+        project = project_services.create_project(user=request.user, via=via_of(request), **data)
+        response = self.render(access_project(request.user, project.pk))
+        response.status_code = status.HTTP_201_CREATED
+        return response
+
+    @extend_schema(
+        methods=["GET"],
+        responses=MemberSerializer(many=True),
+        summary="Members and their roles (reviewers and managers)",
+    )
+    @extend_schema(
+        methods=["POST"],
+        request=MemberSetSerializer,
+        responses={200: MemberSerializer},
+        summary="Add a member or change a role (managers)",
+        description="The last manager cannot step down.",
+    )
+    @extend_schema(
+        methods=["DELETE"],
+        parameters=[MemberRemoveSerializer],
+        responses={204: None},
+        summary="Remove a member (managers)",
+        description="`?user=ID`. The last manager cannot be removed.",
+    )
+    @action(detail=True, methods=["get", "post", "delete"], pagination_class=None)
     def members(self, request: Request, pk: str) -> Response:
+        if request.method == "POST":
+            data = validated(MemberSetSerializer, request.data)
+            membership = project_services.set_membership(
+                project_id=self.pk,
+                user=request.user,
+                member_id=data["user"],
+                role=data["role"],
+                via=via_of(request),
+            )
+            return Response(MemberSerializer(membership).data)
+        if request.method == "DELETE":
+            data = validated(MemberRemoveSerializer, request.query_params)
+            project_services.remove_membership(
+                project_id=self.pk, user=request.user, member_id=data["user"], via=via_of(request)
+            )
+            return Response(status=status.HTTP_204_NO_CONTENT)
         project = access_project(request.user, self.pk, min_role=Membership.Role.REVIEWER)
         members = project.memberships.select_related("user").order_by("user__username")
         return Response(MemberSerializer(members, many=True).data)
+
+    @extend_schema(
+        request=AddArticlesSerializer,
+        responses={200: AddedSerializer},
+        summary="Add articles of the corpus to the project (managers)",
+    )
+    @action(detail=True, methods=["post"], url_path="add-articles", pagination_class=None)
+    def add_articles(self, request: Request, pk: str) -> Response:
+        data = validated(AddArticlesSerializer, request.data)
+        added = project_services.add_articles(
+            project_id=self.pk, user=request.user, article_ids=data["articles"], via=via_of(request)
+        )
+        return Response({"added": added})
 
     @extend_schema(
         request=AssignArticlesSerializer,

@@ -145,3 +145,72 @@ def test_project_list_takes_the_same_queries_for_n_and_2n_projects(world, manage
 
     assert len(response.json()["results"]) == 4
     assert len(large) == len(small)
+
+
+def test_superuser_creates_a_project_and_manages_it(world):
+    from tests.api.conftest import client_for
+
+    response = client_for(world.admin).post(
+        "/api/projects/", {"name": "Second corpus", "annotators_per_article": 3}, format="json"
+    )
+
+    assert response.status_code == 201, response.json()
+    assert response.json()["role"] == "manager"
+    assert response.json()["annotators_per_article"] == 3
+    assert HistoryEntry.objects.filter(action="project.created", via="api").exists()
+
+
+def test_annotator_without_the_permission_cannot_create_projects(world, annotator_client):
+    response = annotator_client.post("/api/projects/", {"name": "Mine"}, format="json")
+
+    assert response.status_code == 403
+    assert not Project.objects.filter(name="Mine").exists()
+
+
+def test_manager_adds_and_removes_a_member(world, manager_client):
+    url = f"/api/projects/{world.project.pk}/members/"
+
+    added = manager_client.post(url, {"user": world.outsider.pk, "role": "reviewer"}, "json")
+    removed = manager_client.delete(f"{url}?user={world.outsider.pk}")
+
+    assert added.status_code == 200, added.json()
+    assert added.json() == {"user": world.outsider.pk, "username": "outsider", "role": "reviewer"}
+    assert removed.status_code == 204
+    assert "outsider" not in {m["username"] for m in manager_client.get(url).json()}
+    actions = HistoryEntry.objects.filter(via="api").values_list("action", flat=True)
+    assert {"membership.set", "membership.removed"} <= set(actions)
+
+
+def test_reviewer_cannot_change_members(world, reviewer_client):
+    response = reviewer_client.post(
+        f"/api/projects/{world.project.pk}/members/",
+        {"user": world.outsider.pk, "role": "manager"},
+        format="json",
+    )
+
+    assert response.status_code == 403
+
+
+def test_manager_adds_articles_to_the_project(world, manager_client):
+    from tests.factories import ArticleFactory
+
+    articles = [ArticleFactory(segmented=False) for _ in range(2)]
+
+    response = manager_client.post(
+        f"/api/projects/{world.project.pk}/add-articles/",
+        {"articles": [world.article.pk] + [a.pk for a in articles]},
+        format="json",
+    )
+
+    assert response.status_code == 200, response.json()
+    assert response.json() == {"added": 2}
+    assert world.project.articles.count() == 3
+
+
+def test_adding_unknown_articles_is_refused(world, manager_client):
+    response = manager_client.post(
+        f"/api/projects/{world.project.pk}/add-articles/", {"articles": [987654]}, format="json"
+    )
+
+    assert response.status_code == 400
+    assert "987654" in response.json()["detail"]
