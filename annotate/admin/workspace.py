@@ -32,7 +32,6 @@ from annotate.models import (
     Actor,
     Assignment,
     Attribution,
-    Membership,
     Span,
     Stance,
     VocabularyTerm,
@@ -318,10 +317,10 @@ class WorkspaceViews:
             raise Http404(error.message) from None
         annotator_name = ""
         if assignment.annotator_id != request.user.pk:
+            user_model = get_user_model()
             annotator_name = (
-                get_user_model()
-                .objects.filter(pk=assignment.annotator_id)
-                .values_list("username", flat=True)
+                user_model.objects.filter(pk=assignment.annotator_id)
+                .values_list(user_model.USERNAME_FIELD, flat=True)
                 .first()
             ) or ""
         data = workspace_data(assignment, user=request.user)
@@ -333,8 +332,6 @@ class WorkspaceViews:
             "assignment": assignment,
             "project": assignment.project,
             "annotator_name": annotator_name,
-            "is_reviewer": getattr(assignment, "user_role", None)
-            in (Membership.Role.REVIEWER, Membership.Role.MANAGER),
             "guidelines_html": render_guidelines(assignment.project.guidelines),
             "workspace_data": data,
         }
