@@ -358,3 +358,21 @@ def test_a_submitted_assignment_opens_read_only_without_script_errors(page, worl
     assert Attribution.objects.filter(assignment=world.assignment).count() == 2
     page.keyboard.press("Escape")
     assert page.console_errors == []
+
+
+def test_pages_run_under_a_csp_that_refuses_inline_script(page, world):
+    """The harness is honest: the CSP the other tests run under does block inline script."""
+    log_in(page, world.annotator, reverse("admin:annotate_queue"))
+    page.wait_for_selector(".aq-queue[data-ready=true]")
+    response = page.goto(reverse("admin:annotate_workspace", args=[world.assignment.pk]))
+    assert "script-src 'self'" in response.headers["content-security-policy"]
+    page.wait_for_selector("#aw-text[data-ready=true]")  # our scripts ran
+    blocked = page.evaluate(
+        """() => {
+            const script = document.createElement('script');
+            script.textContent = 'window.inlineRan = true';
+            document.body.append(script);
+            return window.inlineRan === undefined;
+        }"""
+    )
+    assert blocked
