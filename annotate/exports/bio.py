@@ -16,6 +16,7 @@ continues as a new `B-CONTENT` chunk. The native JSONL keeps every span for uses
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from typing import Any
 
@@ -57,6 +58,29 @@ def _spans(claims: list[dict[str, Any]]) -> list[tuple[tuple[Any, ...], str, int
     return spans
 
 
+def _tag_sentence(text: str, start: int, end: int, spans: list[tuple[Any, ...]]) -> str:
+    """The token lines of one sentence. Spans are painted over the tokens they touch from the
+    lowest priority to the highest, so each token ends up with the span that wins it."""
+    matches = list(TOKEN.finditer(text, start, end))
+    starts = [m.start() for m in matches]
+    ends = [m.end() for m in matches]
+    owners: list[tuple[Any, ...] | None] = [None] * len(matches)
+    for span in reversed(spans):
+        first = bisect_right(ends, span[2])  # the first token ending after the span starts
+        last = bisect_left(starts, span[3])  # the first token starting at or after its end
+        owners[first:last] = [span] * (last - first)
+    lines = []
+    previous = None
+    for match, owner in zip(matches, owners, strict=True):
+        if owner is None:
+            lines.append(f"{match.group()}\tO\n")
+        else:
+            prefix = "I-" if owner is previous else "B-"
+            lines.append(f"{match.group()}\t{prefix}{TAG[owner[1]]}\n")
+        previous = owner
+    return "".join(lines)
+
+
 def sentence_ranges(document: Document) -> list[tuple[int, int]]:
     if document["sentences"]:
         return [(start, end) for start, end in document["sentences"]]
@@ -92,17 +116,7 @@ class BioFormat(LineFormat):
                         lines.append("\tO\n".join(words) + "\tO\n")
                     lines.append("\n")
                     continue
-                previous = None
-                for match in TOKEN.finditer(text, sentence_start, sentence_end):
-                    start, end = match.span()
-                    winner = next((s for s in local if s[2] < end and s[3] > start), None)
-                    if winner is None:
-                        tag = "O"
-                    else:
-                        prefix = "I-" if winner is previous else "B-"
-                        tag = prefix + TAG[winner[1]]
-                    previous = winner
-                    lines.append(f"{match.group()}\t{tag}\n")
+                lines.append(_tag_sentence(text, sentence_start, sentence_end, local))
                 lines.append("\n")
             yield "".join(lines)
 
