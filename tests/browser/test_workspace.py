@@ -376,3 +376,24 @@ def test_pages_run_under_a_csp_that_refuses_inline_script(page, world):
         }"""
     )
     assert blocked
+
+
+def test_editing_removes_parts_and_stances_with_keys(page, world):
+    from tests.browser.world import add_claims
+
+    (claim,) = add_claims(world, 1)  # with source, cue and one stance
+    log_in(page, world.annotator, reverse("admin:annotate_workspace", args=[world.assignment.pk]))
+    page.wait_for_selector("#aw-text[data-ready=true]")
+    page.keyboard.press("j")
+    page.keyboard.press("e")
+    page.wait_for_selector("#aw-draft-title:has-text('Editing claim')")
+    page.keyboard.press("Backspace")  # the cue
+    page.keyboard.press("Backspace")  # the source
+    page.keyboard.press("Shift+A")  # the stance
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#aw-message:has-text('version 2')")
+    claim = the_claim(world)
+    assert spans(claim, "cue") == spans(claim, "source") == []
+    assert spans(claim, "content") == [(0, 16)]
+    assert list(claim.stances.all()) == []
+    assert page.console_errors == []

@@ -685,12 +685,24 @@
     }
 
     function removeLastPart() {
-        const role = draft.history.pop();
+        // The part added last; in a claim loaded for editing, its cue, then source, then the
+        // content parts from the end.
+        let role = draft.history.pop();
+        if (!role) {
+            role = draft.cue ? "cue" : draft.source ? "source" : draft.content.length ? "content" : null;
+        }
         if (role === "content") {
             draft.content.pop();
         } else if (role) {
             draft[role] = null;
         }
+        say(role ? "Removed the " + role + " part." : "The draft has no parts.");
+        render();
+    }
+
+    function removeLastStance() {
+        const stance = draft.stances.pop();
+        say(stance ? "Removed the stance " + stance.polarity + ": " + (stance.target_actor !== null ? actorName(stance.target_actor) : stance.target_topic) + "." : "The draft has no stances.");
         render();
     }
 
@@ -1426,6 +1438,7 @@
         p: () => $("aw-speaker").focus(),
         t: cycleType,
         a: () => $("aw-stance-target").focus(),
+        A: removeLastStance,
         i: () => $("aw-parent").focus(),
         y: () => $("aw-category").focus(),
         m: () => $("aw-note").focus(),
