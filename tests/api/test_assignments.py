@@ -128,6 +128,8 @@ def test_reject_with_a_comment_is_shown_to_the_annotator(world, reviewer_client,
     )
 
     assert response.status_code == 200
+    entry = HistoryEntry.objects.get(action="assignment.rejected")
+    assert (entry.user, entry.via, entry.after["status"]) == (world.reviewer, "api", "rejected")
     seen = annotator_client.get(url(world.assignment)).json()
     assert seen["status"] == "rejected"
     assert seen["review_comment"] == "Cue missing in §2."
@@ -161,6 +163,12 @@ def test_gold_and_reopen_step_forward_and_back(world, reviewer_client):
     assert gold.json()["status"] == "gold"
     assert back.json()["status"] == "accepted"
     assert again.json()["status"] == "submitted"
+    actions = HistoryEntry.objects.filter(assignment_id=world.assignment.pk, via="api")
+    assert list(actions.order_by("id").values_list("action", flat=True)) == [
+        "assignment.gold",
+        "assignment.accepted",
+        "assignment.submitted",
+    ]
 
 
 def test_reopen_of_work_in_progress_is_refused(world, reviewer_client):
@@ -216,6 +224,8 @@ def test_manager_assigns_articles_to_k_annotators(world, manager_client):
     assert response.status_code == 201, response.json()
     assert len(response.json()) == 3 * 2
     assert {row["annotator_name"] for row in response.json()} == {"ann1", "ann2"}
+    recorded = HistoryEntry.objects.filter(action="assignment.created", via="api")
+    assert {entry.assignment_id for entry in recorded} == {row["id"] for row in response.json()}
 
 
 def test_reviewer_opens_the_gold_assignment_of_an_article(world, reviewer_client):

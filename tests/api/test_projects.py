@@ -205,6 +205,9 @@ def test_manager_adds_articles_to_the_project(world, manager_client):
     assert response.status_code == 200, response.json()
     assert response.json() == {"added": 2}
     assert world.project.articles.count() == 3
+    assert HistoryEntry.objects.filter(
+        action="project.articles_added", via="api", user=world.manager
+    ).exists()
 
 
 def test_adding_unknown_articles_is_refused(world, manager_client):
