@@ -1,8 +1,8 @@
 """Split an article text into blocks (paragraphs, headings) and sentences, as code-point offsets.
 
 Every span is `text[start:end]`, half-open, with no whitespace at either end. Blocks are the
-non-empty lines of the body (paragraphs are single lines separated by blank lines in the input we
-receive; a hard-wrapped paragraph becomes one block per line). Sentences come from syntok, which
+non-empty lines of the body (in the news input, paragraphs are single lines separated by blank
+lines; a hard-wrapped paragraph becomes one block per line). Sentences come from syntok, which
 keeps abbreviations such as `U.S.`, `Mr.` and `No. 5` together, and never cross a block.
 """
 
