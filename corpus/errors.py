@@ -1,4 +1,8 @@
-"""Domain errors raised by the corpus services; each edge (API, admin, command) makes them 4xx."""
+"""Domain errors of the services of both apps; each edge (API, admin, command) makes them 4xx.
+
+The tree lives in the corpus app, the lower layer, so that `annotate` (which depends on `corpus`)
+raises and catches the very same classes.
+"""
 
 
 class DomainError(Exception):
@@ -12,6 +16,10 @@ class DomainError(Exception):
 
 class InvalidInput(DomainError):  # noqa: N818 (the house names: InvalidInput, NotFound, ...)
     status_code = 400
+
+
+class Forbidden(DomainError):  # noqa: N818
+    status_code = 403
 
 
 class NotFound(DomainError):  # noqa: N818
