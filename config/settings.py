@@ -161,19 +161,23 @@ SPECTACULAR_SETTINGS = {
 
 # Production hardening, active when DEBUG is off; each can be relaxed through the environment
 # (e.g. SECURE_SSL_REDIRECT=0 behind a proxy that already redirects).
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if envbool("USE_X_FORWARDED_PROTO", "false") else None
+SECURE_PROXY_SSL_HEADER = (
+    ("HTTP_X_FORWARDED_PROTO", "https") if envbool("USE_X_FORWARDED_PROTO", "false") else None
+)
 SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", "false" if DEBUG else "true")
 SESSION_COOKIE_SECURE = envbool("SESSION_COOKIE_SECURE", "false" if DEBUG else "true")
 CSRF_COOKIE_SECURE = envbool("CSRF_COOKIE_SECURE", "false" if DEBUG else "true")
 SECURE_HSTS_SECONDS = int(os.getenv("SECURE_HSTS_SECONDS", "0" if DEBUG else "31536000"))
-SECURE_HSTS_INCLUDE_SUBDOMAINS = envbool("SECURE_HSTS_INCLUDE_SUBDOMAINS", "false" if DEBUG else "true")
+SECURE_HSTS_INCLUDE_SUBDOMAINS = envbool(
+    "SECURE_HSTS_INCLUDE_SUBDOMAINS", "false" if DEBUG else "true"
+)
 SECURE_HSTS_PRELOAD = envbool("SECURE_HSTS_PRELOAD", "false")
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 
-# Long jobs (large imports, export releases) run through django-tasks (the backport of Django 6's task
-# framework). With no TASKS_BACKEND they run inline, so the demo needs no worker; TASKS_BACKEND=database
-# queues them in the database for `manage.py db_worker` processes.
+# Long jobs (large imports, export releases) run through django-tasks, the backport of Django 6's
+# task framework. With no TASKS_BACKEND they run inline, so the demo needs no worker;
+# TASKS_BACKEND=database queues them in the database for `manage.py db_worker` processes.
 TASKS_BACKEND = os.getenv("TASKS_BACKEND", "immediate")
 if TASKS_BACKEND not in ("immediate", "database"):
     raise ImproperlyConfigured(f"TASKS_BACKEND={TASKS_BACKEND!r}: use immediate or database.")

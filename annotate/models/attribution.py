@@ -8,7 +8,7 @@ from annotate.models.project import Actor
 
 
 class Attribution(models.Model):
-    """One reported statement (a "claim" in the UI): content, source, cue, speaker, type, stances."""
+    """A reported statement (a "claim" in the UI): content, source, cue, speaker, type, stances."""
 
     class Origin(models.TextChoices):
         MANUAL = "manual", _("manual")
