@@ -2,5 +2,5 @@ from django.apps import AppConfig
 
 
 class AnnotateConfig(AppConfig):
-    default_auto_field = 'django.db.models.BigAutoField'
-    name = 'annotate'
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "annotate"
