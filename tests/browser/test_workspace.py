@@ -397,3 +397,22 @@ def test_editing_removes_parts_and_stances_with_keys(page, world):
     assert spans(claim, "content") == [(0, 16)]
     assert list(claim.stances.all()) == []
     assert page.console_errors == []
+
+
+def test_a_new_draft_is_kept_when_asked_to_edit_another_claim(page, world):
+    from tests.browser.world import add_claims
+
+    add_claims(world, 1)
+    log_in(page, world.annotator, reverse("admin:annotate_workspace", args=[world.assignment.pk]))
+    page.wait_for_selector("#aw-text[data-ready=true]")
+    drag_select(page, *world.span("Officials denied the report"))
+    page.keyboard.press("c")
+    page.wait_for_selector("#aw-draft-content .aw-part")
+    page.keyboard.press("j")
+    page.keyboard.press("e")
+    page.wait_for_selector("#aw-message:has-text('before editing another claim')")
+    assert page.inner_text("#aw-draft-title") == "New claim"
+    assert page.locator("#aw-draft-content .aw-part").count() == 1
+    page.keyboard.press("n")
+    page.wait_for_selector("#aw-message:has-text('before moving to the next article')")
+    assert page.locator("#aw-text[data-ready=true]").count() == 1

@@ -821,6 +821,10 @@
         if (!writable || !claims.has(id)) {
             return;
         }
+        if (draftIsDirty() && draft.editing !== id) {
+            say("Save the draft (Enter) or clear it (Esc) before editing another claim.", true);
+            return;
+        }
         selectedId = id;
         draft = draftFromClaim(claims.get(id));
         say("Editing claim #" + id + ": change parts and fields, then Enter to save.");
@@ -828,8 +832,12 @@
     }
 
     function draftIsDirty() {
-        return draft.editing !== null || draft.content.length > 0 || draft.source !== null ||
-            draft.cue !== null || draft.stances.length > 0 || draft.note !== "";
+        // Unsaved work: a changed claim being edited, or a new claim with anything in it.
+        if (draft.editing !== null) {
+            return Object.keys(changedFields(draft.base, payloadOf(draft))).length > 0;
+        }
+        return draft.content.length > 0 || draft.source !== null || draft.cue !== null ||
+            draft.stances.length > 0 || draft.note !== "";
     }
 
     // Closing or leaving the page with an unsaved draft asks first: the draft lives only here.
@@ -879,6 +887,12 @@
         const id = draft.editing;
         const before = claims.get(id);
         const changes = changedFields(draft.base, payload);
+        if (!Object.keys(changes).length) {
+            draft = emptyDraft();
+            say("Nothing changed in claim #" + id + ".");
+            render();
+            return;
+        }
         const result = await api("PATCH", "attributions/" + id + "/", {version: draft.version, ...changes});
         if (result.status === 409 && result.data && result.data.current) {
             showConflict(result.data);
