@@ -622,9 +622,10 @@
             return;
         }
         const parts = snapSelection(selectedRange(), "content");
+        preview.classList.toggle("aw-hint", !parts.length);
         preview.textContent = parts.length
             ? "Selection: " + parts.map(([s, e]) => "“" + shorten(slice(s, e), 60) + "” " + s + "–" + e).join(" + ")
-            : "";
+            : "Select words in the text, then press c (content), s (source) or u (cue); ? lists every key.";
     }
 
     let selectionFrame = 0;
@@ -1567,5 +1568,6 @@
 
     setupForm();
     render();
+    showSelection();
     textRoot.dataset.ready = "true";
 }());
