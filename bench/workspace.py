@@ -152,15 +152,15 @@ def run(repeat: int) -> list[dict[str, Any]]:
     client.force_login(world["annotator"])
     assignment = world["assignment"]
     page_url = reverse("admin:annotate_workspace", args=[assignment.pk])
-    headers = {"HTTP_X_CLIENT": "workspace"}
+    headers = {"X-Client": "workspace"}
 
     def page(_: int) -> None:
         response = client.get(page_url)
         assert response.status_code == 200, response.status_code
 
     def api_data(_: int) -> None:
-        article = client.get(f"/api/articles/{world['article'].pk}/", **headers)
-        claims = client.get(f"/api/attributions/?assignment={assignment.pk}", **headers)
+        article = client.get(f"/api/articles/{world['article'].pk}/", headers=headers)
+        claims = client.get(f"/api/attributions/?assignment={assignment.pk}", headers=headers)
         assert article.status_code == 200, article.content[:300]
         assert claims.status_code == 200, claims.content[:300]
 
@@ -184,7 +184,7 @@ def run(repeat: int) -> list[dict[str, Any]]:
             "confidence": None,
         }
         response = client.post(
-            "/api/attributions/", json.dumps(body), content_type="application/json", **headers
+            "/api/attributions/", json.dumps(body), content_type="application/json", headers=headers
         )
         assert response.status_code == 201, response.content[:300]
         created.append(response.json()["id"])
@@ -199,7 +199,7 @@ def run(repeat: int) -> list[dict[str, Any]]:
             f"/api/attributions/{target.pk}/",
             json.dumps(body),
             content_type="application/json",
-            **headers,
+            headers=headers,
         )
         assert response.status_code == 200, response.content[:300]
         version["value"] = response.json()["version"]
