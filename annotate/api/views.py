@@ -3,6 +3,7 @@ selector with `via` and `user`, and renders with an output serializer; permissio
 annotate.access, the same checks the browser goes through.
 """
 
+import threading
 from typing import Any, cast
 
 from django.contrib.auth import authenticate
@@ -20,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.defaults import page_not_found
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.views import SpectacularAPIView
 from rest_framework import serializers, status, viewsets
 from rest_framework.authtoken.models import Token
 from rest_framework.decorators import action
@@ -761,3 +763,15 @@ def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
             status=404,
         )
     return page_not_found(request, exception)
+
+
+# drf-spectacular resolves its optional extensions lazily, and not thread-safely: two threads
+# building the first schema of a process at once can find an extension half-loaded and fail with
+# AttributeError (seen with gunicorn's gthread workers). One schema at a time per process.
+_schema_lock = threading.Lock()
+
+
+class SchemaView(SpectacularAPIView):
+    def get(self, request: Any, *args: Any, **kwargs: Any) -> Any:
+        with _schema_lock:
+            return super().get(request, *args, **kwargs)
