@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from annotate.models import Assignment, HistoryEntry, Membership, VocabularyTerm
+from annotate.models import Assignment, Attribution, HistoryEntry, Membership, VocabularyTerm
 from annotate.services.attributions import StanceData
 
 # Bounds of the database columns: ids are 64-bit, offsets and positions 32-bit on PostgreSQL.
@@ -192,11 +192,13 @@ class AssignArticlesSerializer(serializers.Serializer):
 
 class ActorSerializer(serializers.Serializer):
     id = serializers.IntegerField()
-    project = serializers.IntegerField(source="project_id")
-    name = serializers.CharField()
-    kind = serializers.CharField()
-    aliases = serializers.ListField(child=serializers.CharField())
-    description = serializers.CharField()
+    project = serializers.IntegerField(source="project_id", help_text="The project's id.")
+    name = serializers.CharField(help_text="Canonical name, unique in the project.")
+    kind = serializers.CharField(help_text="A value of the actor_kind vocabulary, or empty.")
+    aliases = serializers.ListField(
+        child=serializers.CharField(), help_text="Other names in the texts."
+    )
+    description = serializers.CharField(help_text="Role, affiliation, notes.")
 
 
 def aliases_field(**kwargs: Any) -> serializers.ListField:
@@ -240,18 +242,23 @@ class ActorMergeSerializer(serializers.Serializer):
 
 class AssignmentSerializer(serializers.Serializer):
     id = serializers.IntegerField()
-    project = serializers.IntegerField(source="project_id")
-    article = serializers.IntegerField(source="article_id")
+    project = serializers.IntegerField(source="project_id", help_text="The project's id.")
+    article = serializers.IntegerField(source="article_id", help_text="The article's id.")
     article_title = serializers.CharField(source="article.title")
-    annotator = serializers.IntegerField(source="annotator_id")
-    annotator_name = serializers.CharField(source="annotator.username")
-    is_gold = serializers.BooleanField()
-    status = serializers.ChoiceField(choices=Assignment.Status.choices)
-    review_comment = serializers.CharField()
+    annotator = serializers.IntegerField(
+        source="annotator_id", help_text="The user id of the annotator (or adjudicator)."
+    )
+    annotator_name = serializers.CharField(source="annotator.username", help_text="Username.")
+    is_gold = serializers.BooleanField(help_text="The adjudicated version of the article.")
+    status = serializers.ChoiceField(
+        choices=Assignment.Status.choices,
+        help_text="in_progress -> submitted -> accepted | rejected; accepted -> gold.",
+    )
+    review_comment = serializers.CharField(help_text="The reviewer's last comment.")
     version = serializers.IntegerField(help_text="Bumped by every status change.")
     attribution_count = serializers.IntegerField(help_text="How many claims it holds.")
-    submitted_at = serializers.DateTimeField(allow_null=True)
-    reviewed_at = serializers.DateTimeField(allow_null=True)
+    submitted_at = serializers.DateTimeField(allow_null=True, help_text="Last submission.")
+    reviewed_at = serializers.DateTimeField(allow_null=True, help_text="Last review decision.")
     created_at = serializers.DateTimeField()
 
 
@@ -392,10 +399,10 @@ class AttributionUpdateSerializer(AttributionInputSerializer):
 
 
 class StanceSerializer(serializers.Serializer):
-    target_actor = serializers.IntegerField(allow_null=True)
+    target_actor = serializers.IntegerField(allow_null=True, help_text="Actor id, or null.")
     target_name = serializers.CharField(help_text="The actor's name, or the topic.")
-    target_topic = serializers.CharField()
-    polarity = serializers.CharField()
+    target_topic = serializers.CharField(help_text="The topic when there is no target actor.")
+    polarity = serializers.CharField(help_text="A value of the polarity vocabulary.")
 
 
 class AttributionSerializer(serializers.Serializer):
@@ -403,19 +410,28 @@ class AttributionSerializer(serializers.Serializer):
 
     id = serializers.IntegerField()
     version = serializers.IntegerField(help_text="Send it back with a change (optimistic locking).")
-    assignment = serializers.IntegerField()
-    content = serializers.ListField(child=serializers.ListField(child=serializers.IntegerField()))
-    source = serializers.ListField(child=serializers.IntegerField(), allow_null=True)  # type: ignore[assignment]  # DRF pops declared fields
-    cue = serializers.ListField(child=serializers.IntegerField(), allow_null=True)
-    speaker = serializers.IntegerField(allow_null=True)
+    assignment = serializers.IntegerField(help_text="The assignment's id.")
+    content = serializers.ListField(
+        child=serializers.ListField(child=serializers.IntegerField()),
+        help_text="[[start, end], ...] in text order: what was said.",
+    )
+    source = serializers.ListField(  # type: ignore[assignment]  # DRF pops declared fields
+        child=serializers.IntegerField(), allow_null=True, help_text="[start, end] or null."
+    )
+    cue = serializers.ListField(
+        child=serializers.IntegerField(), allow_null=True, help_text="[start, end] or null."
+    )
+    speaker = serializers.IntegerField(allow_null=True, help_text="Actor id; null is unknown.")
     speaker_name = serializers.CharField(allow_null=True)
-    type = serializers.CharField()
+    type = serializers.CharField(help_text="A value of the attribution_type vocabulary.")
     stances = StanceSerializer(many=True)
-    nested_in = serializers.IntegerField(allow_null=True)
-    category = serializers.CharField()
+    nested_in = serializers.IntegerField(allow_null=True, help_text="Parent claim id, or null.")
+    category = serializers.CharField(help_text="A value of the category vocabulary, or empty.")
     note = serializers.CharField()
-    confidence = serializers.FloatField(allow_null=True)
-    origin = serializers.CharField()
+    confidence = serializers.FloatField(allow_null=True, help_text="0 to 1, or null.")
+    origin = serializers.ChoiceField(
+        choices=Attribution.Origin.choices, help_text="How the claim came to be."
+    )
     created_by = serializers.CharField(allow_null=True, help_text="Username.")
     updated_by = serializers.CharField(allow_null=True, help_text="Username.")
     created_at = serializers.DateTimeField()

@@ -772,6 +772,7 @@ _schema_lock = threading.Lock()
 
 
 class SchemaView(SpectacularAPIView):
+    @extend_schema(exclude=True)
     def get(self, request: Any, *args: Any, **kwargs: Any) -> Any:
         with _schema_lock:
             return super().get(request, *args, **kwargs)
