@@ -31,6 +31,7 @@ from rest_framework.parsers import JSONParser
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
 from annotate import selectors
@@ -124,16 +125,24 @@ class ApiViewSet(viewsets.GenericViewSet):
 # --- auth ----------------------------------------------------------------------------------------
 
 
+class LoginThrottle(AnonRateThrottle):
+    """Slows password guessing: so many token requests per client address and minute (per process:
+    the default cache is local memory)."""
+
+    rate = "30/min"
+
+
 class TokenView(APIView):
     """Trade a username and password for the user's API token (created on first use)."""
 
     authentication_classes = ()
     permission_classes = (AllowAny,)
     parser_classes = [JSONParser]
+    throttle_classes = [LoginThrottle]
 
     @extend_schema(
         request=LoginSerializer,
-        responses={200: TokenSerializer, 400: ErrorSerializer},
+        responses={200: TokenSerializer, 400: ErrorSerializer, 429: ErrorSerializer},
         summary="Get an API token",
         tags=["auth"],
     )

@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from django.core.cache import cache
 from rest_framework.test import APIClient
 
 from annotate.models import Assignment, Membership, Project
@@ -23,6 +24,12 @@ TEXT = (
 def fast_passwords(settings):
     # The default PBKDF2 hasher costs ~0.2 s per user; these tests are not about hashing.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    # The login throttle counts in the cache; each test starts with no requests counted.
+    cache.clear()
 
 
 @dataclass

@@ -72,3 +72,17 @@ def test_session_login_works_for_the_browser(world):
     refused = client.post("/api/attributions/", world.claim_body(), format="json")
     assert refused.status_code == 403
     assert "CSRF" in refused.json()["detail"]
+
+
+def test_token_requests_are_throttled_per_client(world):
+    client = APIClient()
+    for _ in range(30):
+        client.post("/api/auth/token/", {"username": "ann1", "password": "guess"}, format="json")
+
+    response = client.post(
+        "/api/auth/token/", {"username": "ann1", "password": "pw-ann1"}, format="json"
+    )
+
+    assert response.status_code == 429
+    assert response.json()["code"] == "Throttled"
+    assert "Retry-After" in response.headers
