@@ -149,6 +149,9 @@ REST_FRAMEWORK = {
         "rest_framework.filters.OrderingFilter",
     ],
     "EXCEPTION_HANDLER": "annotate.api.exception_handler.handle_exception",
+    # How many proxies in front of the app append to X-Forwarded-For; 0 means the throttles key on
+    # REMOTE_ADDR, so a client cannot pick its own address by sending the header.
+    "NUM_PROXIES": int(os.getenv("NUM_PROXIES", "0")),
 }
 
 SPECTACULAR_SETTINGS = {
