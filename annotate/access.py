@@ -5,8 +5,13 @@ every
 project. Objects a user may not see raise NotFound (not Forbidden), so ids do not leak.
 """
 
+import weakref
 from typing import Any
 
+from django.db import connections, router
+from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models.query import get_related_populators
+from django.db.transaction import TransactionManagementError
 from django.utils.translation import gettext as _
 
 from annotate.errors import Forbidden, NotFound
@@ -94,6 +99,93 @@ def can_write_assignment(user: Any, assignment: Assignment, role: str | None) ->
     )
 
 
+def _assignment_query(assignment_id: int, user_id: int | None, *, lock: bool) -> QuerySet:
+    """The assignment with project and article; with `user_id`, that user's role in the project
+    comes along as `member_role` (one query instead of two)."""
+    queryset = Assignment.objects.select_related("project", "article")
+    if lock:
+        queryset = queryset.select_for_update(of=("self",))
+    if user_id is not None:
+        queryset = queryset.annotate(
+            member_role=Subquery(
+                Membership.objects.filter(project_id=OuterRef("project_id"), user_id=user_id)
+                .order_by()
+                .values("role")[:1]
+            )
+        )
+    return queryset.filter(pk=assignment_id).order_by("pk")[:1]
+
+
+# Compiling the query above costs more CPU than PostgreSQL spends running it, and it is the same
+# query each time but for the two ids: it is compiled once per database connection and shape, with
+# placeholder ids that are swapped for the real ones, then rows are turned into models the way
+# QuerySet does it (ModelIterable). Per connection, because a compiler belongs to one.
+_PLACEHOLDER_ASSIGNMENT = 7_346_019_283_746_501
+_PLACEHOLDER_USER = 7_346_019_283_746_502
+_COMPILED: weakref.WeakKeyDictionary[Any, dict[tuple[bool, bool], Any]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def _compile_assignment_query(db: str, *, lock: bool, member: bool) -> Any:
+    queryset = _assignment_query(
+        _PLACEHOLDER_ASSIGNMENT, _PLACEHOLDER_USER if member else None, lock=lock
+    )
+    compiler = queryset.query.get_compiler(using=db)
+    sql, params = compiler.as_sql()
+    placeholders = [p for p in params if p in (_PLACEHOLDER_ASSIGNMENT, _PLACEHOLDER_USER)]
+    if sorted(placeholders) != sorted(
+        [_PLACEHOLDER_ASSIGNMENT] + ([_PLACEHOLDER_USER] if member else [])
+    ):
+        return None  # not the expected shape: let the ORM run it every time
+    klass_info = compiler.klass_info
+    start, end = klass_info["select_fields"][0], klass_info["select_fields"][-1] + 1
+    return (
+        compiler,
+        sql,
+        tuple(params),
+        (start, end),
+        [f[0].target.attname for f in compiler.select[start:end]],
+        get_related_populators(klass_info, compiler.select, db),
+        dict(compiler.annotation_col_map or {}),
+    )
+
+
+def _fetch_assignment(assignment_id: int, user_id: int | None, *, lock: bool) -> Any:
+    db = router.db_for_write(Assignment) if lock else router.db_for_read(Assignment)
+    connection = connections[db]
+    shapes = _COMPILED.setdefault(connection, {})
+    shape = (lock, user_id is not None)
+    if shape not in shapes:
+        shapes[shape] = _compile_assignment_query(db, lock=lock, member=user_id is not None)
+    compiled = shapes[shape]
+    if compiled is None or type(assignment_id) is not int or not 0 < assignment_id < 2**63:
+        # Anything but a plain id (a string from a URL, an overflowing number) goes through the
+        # ORM, which converts or refuses it as it always did.
+        return _assignment_query(assignment_id, user_id, lock=lock).first()
+    compiler, sql, template, (start, end), init_list, populators, annotations = compiled
+    params = tuple(
+        assignment_id if p == _PLACEHOLDER_ASSIGNMENT else user_id if p == _PLACEHOLDER_USER else p
+        for p in template
+    )
+    if lock and connection.features.has_select_for_update and connection.get_autocommit():
+        # What the ORM's compiler would say.
+        raise TransactionManagementError(
+            "select_for_update cannot be used outside of a transaction."
+        )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    for row in compiler.results_iter([rows]):
+        assignment = Assignment.from_db(db, init_list, row[start:end])
+        for populator in populators:
+            populator.populate(row, assignment)
+        for name, position in annotations.items():
+            setattr(assignment, name, row[position])
+        return assignment
+    return None
+
+
 def access_assignment(
     user: Any, assignment_id: int, *, write: bool = False, lock: bool = False
 ) -> Assignment:
@@ -106,11 +198,14 @@ def access_assignment(
     lock=True (inside a transaction) takes the assignment row with SELECT ... FOR UPDATE, so that a
     status change and a label write on the same assignment cannot interleave.
     """
-    queryset = Assignment.objects.select_related("project", "article")
-    if lock:
-        queryset = queryset.select_for_update(of=("self",))
-    assignment = queryset.filter(pk=assignment_id).first()
-    role = project_role(user, assignment.project_id) if assignment is not None else None
+    member = _is_authenticated(user) and not user.is_superuser
+    assignment = _fetch_assignment(assignment_id, user.pk if member else None, lock=lock)
+    if assignment is None:
+        role = None
+    elif member:
+        role = assignment.member_role  # type: ignore[attr-defined]
+    else:
+        role = project_role(user, assignment.project_id)  # superuser or anonymous: no query
     if assignment is None or not can_read_assignment(user, assignment, role):
         raise NotFound(_("Assignment %(id)s does not exist.") % {"id": assignment_id})
     if write and not can_write_assignment(user, assignment, role):

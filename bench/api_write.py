@@ -29,17 +29,22 @@ import multiprocessing
 import os
 import random
 import re
+import resource
+import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-DATABASE = "bench_h3"
-os.environ.setdefault("DATABASE_URL", f"postgres://postgres@127.0.0.1:5432/{DATABASE}")
+# The database is dropped and rebuilt: its name comes from DATABASE_URL (default bench_h3).
+os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/bench_h3")
+DATABASE = urlsplit(os.environ["DATABASE_URL"]).path.lstrip("/")
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 SERVER_ENV = {
     "DEBUG": "0",
@@ -350,6 +355,7 @@ def run_phase(
     wall = max(result["seconds"] for result in results)
     return {
         "clients": len(clients),
+        "client": "python",
         "requests": len(latencies),
         "errors": len(errors),
         "first_error": errors[0] if errors else None,
@@ -366,6 +372,119 @@ def run_phase(
     }
 
 
+WRK_SCRIPT = r"""
+-- One wrk thread per client, each with one keep-alive connection, its annotator's token and its
+-- prepared claims (one JSON body a line), posted round robin.
+local count = 0
+local threads = {}
+
+function setup(thread)
+  thread:set("client", count)
+  count = count + 1
+  table.insert(threads, thread)
+end
+
+function init(args)
+  local file = io.open(args[1] .. "/client-" .. client .. ".txt")
+  local token = file:read("*l")
+  bodies = {}
+  for line in file:lines() do bodies[#bodies + 1] = line end
+  file:close()
+  headers = {
+    ["Authorization"] = "Token " .. token,
+    ["Content-Type"] = "application/json",
+    ["Accept"] = "application/json",
+  }
+  position = 0
+  failed = 0
+  first_error = ""
+end
+
+function request()
+  position = position % #bodies + 1
+  return wrk.format("POST", "/api/attributions/", headers, bodies[position])
+end
+
+function response(status, headers, body)
+  if status ~= 201 then
+    failed = failed + 1
+    if first_error == "" then first_error = status .. " " .. string.sub(body, 1, 200) end
+  end
+end
+
+function done(summary, latency, requests)
+  local failures, first = 0, ""
+  for _, thread in ipairs(threads) do
+    failures = failures + thread:get("failed")
+    if first == "" then first = thread:get("first_error") end
+  end
+  io.write(string.format(
+    "RESULT %d %d %d %d %.1f %.1f %.1f %.1f %d\n",
+    summary.requests, summary.duration, failures,
+    summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout,
+    latency:percentile(50), latency:percentile(95), latency:percentile(99), latency.mean,
+    string.len(first)))
+  io.write("FIRST_ERROR " .. first .. "\n")
+end
+"""
+
+
+def run_phase_wrk(
+    clients: list[dict[str, Any]], port: int, server_pid: int, args: argparse.Namespace
+) -> dict:
+    """The same phase with wrk (C, one event loop per thread): one thread and one keep-alive
+    connection per client, so the load generator costs far less CPU than Python clients."""
+    workdir = Path(tempfile.mkdtemp(prefix="api_write_"))
+    script = workdir / "post.lua"
+    script.write_text(WRK_SCRIPT)
+    for index, client in enumerate(clients):
+        lines = [client["token"], *(json.dumps(job) for job in client["jobs"])]
+        (workdir / f"client-{index}.txt").write_text("\n".join(lines) + "\n")
+    count = len(clients)
+
+    def wrk(seconds: float) -> str:
+        command = ["wrk", "-t", str(count), "-c", str(count), "-d", f"{round(seconds)}s",
+                   "--timeout", "30s", "-s", str(script), f"http://127.0.0.1:{port}",
+                   "--", str(workdir)]  # fmt: skip
+        return subprocess.run(command, check=True, capture_output=True, text=True).stdout
+
+    wrk(2)  # unmeasured warm-up of every worker and connection
+    time.sleep(1)
+    before = cpu_snapshot(server_pid)
+    client_before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    output = wrk(args.seconds)
+    client_after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    used = cpu_used(before, cpu_snapshot(server_pid))
+    load = os.getloadavg()[0]
+    shutil.rmtree(workdir)
+    line = next(x for x in output.splitlines() if x.startswith("RESULT "))
+    total, duration_us, failures, socket_errors, p50, p95, p99, mean, _ = line.split()[1:]
+    first_error = next(x for x in output.splitlines() if x.startswith("FIRST_ERROR"))[12:]
+    served = int(total)
+    ok = served - int(failures)
+    client_cpu = (client_after.ru_utime + client_after.ru_stime) - (
+        client_before.ru_utime + client_before.ru_stime
+    )
+    return {
+        "clients": count,
+        "client": "wrk",
+        "requests": ok,
+        "errors": int(failures) + int(socket_errors),
+        "first_error": first_error or None,
+        "reconnects": int(socket_errors),
+        "seconds": round(int(duration_us) / 1e6, 2),
+        "requests_per_second": round(ok / (int(duration_us) / 1e6), 1),
+        "p50_ms": round(float(p50) / 1000, 2),
+        "p95_ms": round(float(p95) / 1000, 2),
+        "p99_ms": round(float(p99) / 1000, 2),
+        "mean_ms": round(float(mean) / 1000, 2),
+        "load_average_1min": round(load, 2),
+        "cpu_ms_per_request_gunicorn": round(used["gunicorn"] / max(served, 1) * 1000, 2),
+        "cpu_ms_per_request_postgres": round(used["postgres"] / max(served, 1) * 1000, 2),
+        "cpu_ms_per_request_client": round(client_cpu / max(served, 1) * 1000, 2),
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--port", type=int, default=8613)
@@ -374,6 +493,12 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=2, help="per gthread worker")
     parser.add_argument("--requests", type=int, default=2000, help="per phase, over all clients")
     parser.add_argument("--seconds", type=float, default=30, help="time bound per phase")
+    parser.add_argument(
+        "--client",
+        default="wrk" if shutil.which("wrk") else "python",
+        choices=["wrk", "python"],
+        help="load generator: wrk (default when installed) or one Python process per client",
+    )
     parser.add_argument("--show-sql", action="store_true")
     parser.add_argument("--json", type=Path, help="also write the results here")
     args = parser.parse_args()
@@ -388,7 +513,7 @@ def main() -> None:
     statements, sql, in_process_ms = count_statements(clients[0])
     print(
         f"SQL statements per create request: {statements}  "
-        f"(BEGIN, COMMIT, savepoint included); in-process {in_process_ms:.1f} ms/request"
+        f"(BEGIN and COMMIT included); in-process {in_process_ms:.1f} ms/request"
     )
     if args.show_sql:
         for line in sql:
@@ -401,7 +526,8 @@ def main() -> None:
     phases = []
     try:
         for count in (1, ANNOTATORS):
-            result = run_phase(clients[:count], args.port, server.pid, args)
+            run = run_phase_wrk if args.client == "wrk" else run_phase
+            result = run(clients[:count], args.port, server.pid, args)
             phases.append(result)
             print(
                 f"{count} client(s): {result['requests']} requests in {result['seconds']} s, "
@@ -413,6 +539,11 @@ def main() -> None:
             print(
                 f"   server CPU per request: gunicorn {result['cpu_ms_per_request_gunicorn']} ms, "
                 f"PostgreSQL {result['cpu_ms_per_request_postgres']} ms"
+                + (
+                    f"; load client (wrk) {result['cpu_ms_per_request_client']} ms"
+                    if "cpu_ms_per_request_client" in result
+                    else ""
+                )
             )
             if result["first_error"]:
                 print("   first error:", result["first_error"])
@@ -423,6 +554,7 @@ def main() -> None:
         args.json.write_text(
             json.dumps(
                 {
+                    "client": args.client,
                     "server": f"gunicorn -w {args.workers} -k {args.worker_class} "
                     f"--threads {args.threads}",
                     "cpus": os.cpu_count(),

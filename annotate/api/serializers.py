@@ -500,3 +500,110 @@ def to_changes(data: dict[str, Any]) -> dict[str, Any]:
         else:
             changes[key] = value
     return changes
+
+
+# --- the hot path of POST /api/attributions/ ------------------------------------------------------
+
+
+def _plain_text(value: Any, *, max_length: int, allow_blank: bool) -> str | None:
+    """What TextField gives for an unremarkable string; None when DRF must judge it."""
+    if type(value) is not str:
+        return None
+    value = value.strip()
+    if (
+        (not value and not allow_blank)
+        or len(value) > max_length
+        or "\x00" in value
+        or not (value.isascii() or _encodable(value))
+    ):
+        return None
+    return value
+
+
+def _encodable(value: str) -> bool:
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _plain_id(value: Any) -> bool:
+    return type(value) is int and 1 <= value <= MAX_ID
+
+
+def _plain_span(value: Any) -> tuple[int, int] | None:
+    if type(value) is list and len(value) == 2:
+        start, end = value
+        if (
+            type(start) is int
+            and type(end) is int
+            and 0 <= start <= MAX_OFFSET
+            and 0 <= end <= MAX_OFFSET
+        ):
+            return start, end
+    return None
+
+
+def _plain_stance(value: Any) -> dict[str, Any] | None:
+    if type(value) is not dict or "polarity" not in value:
+        return None
+    target_actor = value.get("target_actor")
+    if target_actor is not None and not _plain_id(target_actor):
+        return None
+    topic = value.get("target_topic", "")
+    target_topic = _plain_text(topic, max_length=300, allow_blank=True)
+    polarity = _plain_text(value["polarity"], max_length=64, allow_blank=False)
+    if target_topic is None or polarity is None or (target_actor is None) == (not target_topic):
+        return None
+    return {"target_actor": target_actor, "target_topic": target_topic, "polarity": polarity}
+
+
+def plain_attribution_create(data: Any) -> dict[str, Any] | None:
+    """The validated data of AttributionCreateSerializer for a well-formed request, built without
+    DRF's field machinery (a tenth of its CPU time), or None when anything is unusual: then the
+    serializer validates and words the errors. It accepts only input the serializer accepts, and
+    gives the same values (tests/api/test_plain_input.py compares the two)."""
+    if type(data) is not dict:
+        return None
+    get = data.get
+    assignment = get("assignment")
+    content = get("content")
+    if not _plain_id(assignment) or type(content) is not list or not 1 <= len(content) <= 100:
+        return None
+    spans = [_plain_span(span) for span in content]
+    if None in spans:
+        return None
+    result: dict[str, Any] = {"assignment": assignment, "content": spans}
+    for name in ("source", "cue"):
+        value = get(name)
+        if value is not None:
+            value = _plain_span(value)
+            if value is None:
+                return None
+        result[name] = value
+    for name in ("speaker", "nested_in"):
+        value = get(name)
+        if value is not None and not _plain_id(value):
+            return None
+        result[name] = value
+    type_ = _plain_text(get("type"), max_length=64, allow_blank=False)
+    category = _plain_text(get("category", ""), max_length=64, allow_blank=True)
+    note = _plain_text(get("note", ""), max_length=10000, allow_blank=True)
+    if type_ is None or category is None or note is None:
+        return None
+    result.update(type=type_, category=category, note=note)
+    confidence = get("confidence")
+    if confidence is not None:
+        if type(confidence) not in (int, float) or not 0 <= confidence <= 1:
+            return None  # NaN fails the comparison too
+        confidence = float(confidence)
+    result["confidence"] = confidence
+    stances = get("stances", [])
+    if type(stances) is not list or len(stances) > 100:
+        return None
+    plain = [_plain_stance(stance) for stance in stances]
+    if None in plain:
+        return None
+    result["stances"] = plain
+    return result

@@ -65,6 +65,7 @@ from annotate.api.serializers import (
     TokenSerializer,
     TransitionSerializer,
     VocabularyTermSerializer,
+    plain_attribution_create,
     to_changes,
 )
 from annotate.errors import Conflict, InvalidInput, NotFound
@@ -664,7 +665,9 @@ class AttributionViewSet(ApiViewSet):
         "assignment. Recorded in the history.",
     )
     def create(self, request: Request) -> Response:
-        data = validated(AttributionCreateSerializer, request.data)
+        data = plain_attribution_create(request.data) or validated(
+            AttributionCreateSerializer, request.data
+        )
         changes = to_changes(data)
         attribution = attribution_services.create_attribution(
             assignment_id=data["assignment"],

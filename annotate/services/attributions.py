@@ -142,9 +142,14 @@ def check_content(values: Any, *, text: str) -> list[SpanTuple]:
 
 
 def _check_term(
-    vocabulary: dict[str, set[str]], kind: str, value: Any, *, field_name: str, project: Any
+    vocabulary: Mapping[str, frozenset[str] | set[str]],
+    kind: str,
+    value: Any,
+    *,
+    field_name: str,
+    project: Any,
 ) -> str:
-    terms = vocabulary.get(kind, set())
+    terms = vocabulary.get(kind, frozenset())
     if not isinstance(value, str) or value not in terms:
         raise InvalidInput(
             _(
@@ -160,6 +165,51 @@ def _check_term(
             field=field_name,
         )
     return value
+
+
+# Active vocabulary terms per project, valid for one vocabulary_version: every change of a term
+# goes through set_vocabulary_term, which bumps the version in the same transaction.
+_VOCABULARIES: dict[tuple[Any, ...], dict[str, frozenset[str]]] = {}
+_VOCABULARIES_MAX = 512
+
+
+def _vocabulary(project: Any, *, fresh: bool = False) -> dict[str, frozenset[str]]:
+    """The project's active terms by kind, read once per vocabulary version and process.
+
+    The version comes with the project row read (and, in create_attribution, with the assignment
+    locked) in this transaction. An entry is stored only when this transaction is the outermost
+    one, so the version it was read with is committed and can never be rolled back and reused for
+    another set of terms; inside a caller's transaction (imports, tests) the terms are read each
+    time. The key also names the database and the project's creation time, so a test database or
+    a reused id cannot meet an entry of another project. A value missing from a cached vocabulary is
+    looked up again before it is refused (`fresh`), so a term added without a version bump is
+    still accepted."""
+    connection = transaction.get_connection()
+    key = (
+        connection.alias,
+        connection.settings_dict["NAME"],
+        project.pk,
+        project.vocabulary_version,
+        project.created_at,
+    )
+    if not fresh:
+        cached = _VOCABULARIES.get(key)
+        if cached is not None:
+            return cached
+    terms: dict[str, set[str]] = {}
+    # order_by(): the default orderings join the project table for nothing.
+    for kind, value in (
+        VocabularyTerm.objects.filter(project_id=project.pk, is_active=True)
+        .order_by()
+        .values_list("kind", "value")
+    ):
+        terms.setdefault(kind, set()).add(value)
+    vocabulary = {kind: frozenset(values) for kind, values in terms.items()}
+    if len(connection.atomic_blocks) == 1 and connection.commit_on_exit:
+        if len(_VOCABULARIES) >= _VOCABULARIES_MAX:
+            _VOCABULARIES.clear()
+        _VOCABULARIES[key] = vocabulary
+    return vocabulary
 
 
 def _as_stance(value: Any) -> StanceData:
@@ -222,20 +272,20 @@ def _validate(
 
     stance_items = [_as_stance(v) for v in (values.get("stances") or ())]
 
-    # One query for the vocabulary, one for every actor named (speaker and stance targets).
-    vocabulary: dict[str, set[str]] = {}
-    # order_by(): the default orderings join the project table for nothing.
-    for kind, value in (
-        VocabularyTerm.objects.filter(project_id=project.pk, is_active=True)
-        .order_by()
-        .values_list("kind", "value")
-    ):
-        vocabulary.setdefault(kind, set()).add(value)
+    # The vocabulary (cached per vocabulary_version), one query for every actor named (speaker and
+    # stance targets).
+    vocabulary = _vocabulary(project)
+
+    def check_term(kind: str, value: Any, field_name: str) -> str:
+        nonlocal vocabulary
+        if not isinstance(value, str) or value not in vocabulary.get(kind, ()):
+            vocabulary = _vocabulary(project, fresh=True)  # the error names the terms of now
+        return _check_term(vocabulary, kind, value, field_name=field_name, project=project)
 
     def term(kind: str, name: str) -> str:
         if name in unchanged:
             return str(values[name])
-        return _check_term(vocabulary, kind, values.get(name), field_name=name, project=project)
+        return check_term(kind, values.get(name), name)
 
     type_ = term(VocabularyTerm.Kind.ATTRIBUTION_TYPE, "type")
     category = values.get("category") or ""
@@ -288,13 +338,7 @@ def _validate(
         polarity = (
             item.polarity
             if "stances" in unchanged
-            else _check_term(
-                vocabulary,
-                VocabularyTerm.Kind.POLARITY,
-                item.polarity,
-                field_name="stances",
-                project=project,
-            )
+            else check_term(VocabularyTerm.Kind.POLARITY, item.polarity, "stances")
         )
         target = (
             actor(item.target_actor_id, "stances") if item.target_actor_id is not None else None
@@ -543,7 +587,11 @@ def create_attribution(
             updated_by=user,
         )
         try:
-            with transaction.atomic():
+            # No savepoint: _write_transaction's atomic block encloses this one, and an error here
+            # leaves it at once (as InvalidInput), so that block rolls the whole write back (to
+            # its own savepoint when a caller's transaction encloses it) and nothing runs on the
+            # broken transaction in between.
+            with transaction.atomic(savepoint=False):
                 attribution.save(force_insert=True)
                 spans = Span.objects.bulk_create(_spans_for(attribution, clean))
                 for stance in clean.stances:
@@ -559,6 +607,9 @@ def create_attribution(
             after=build_snapshot(attribution, spans, stances),
             **_history_scope(assignment),
         )
+        # Hand the rows back, so a caller renders the snapshot without reading them again.
+        cache = {"spans": spans, "stances": stances}
+        attribution._prefetched_objects_cache = cache  # type: ignore[attr-defined]
     return attribution
 
 
@@ -669,7 +720,8 @@ def update_attribution(
             "confidence": clean.confidence,
         }
         try:
-            with transaction.atomic():
+            # No savepoint, as in create_attribution: an error leaves _write_transaction at once.
+            with transaction.atomic(savepoint=False):
                 updated = Attribution.objects.filter(
                     pk=attribution.pk, version=expected_version
                 ).update(**fields, version=F("version") + 1, updated_by=user, updated_at=now)
