@@ -145,7 +145,7 @@ def _format_value(key: str, value: Any, text: str) -> str:
 
 
 def entry_changes(
-    entry: HistoryEntry, text: str, usernames: dict[int, str] | None = None
+    entry: HistoryEntry, text: str, usernames: dict[Any, str] | None = None
 ) -> list[dict[str, str]]:
     """Field-by-field before/after of one history entry, leaving out bookkeeping fields and, for
     a creation or deletion, the fields that are empty."""
