@@ -5,17 +5,14 @@ every
 project. Objects a user may not see raise NotFound (not Forbidden), so ids do not leak.
 """
 
-import weakref
 from typing import Any
 
-from django.db import connections, router
 from django.db.models import OuterRef, QuerySet, Subquery
-from django.db.models.query import get_related_populators
-from django.db.transaction import TransactionManagementError
 from django.utils.translation import gettext as _
 
 from annotate.errors import Forbidden, NotFound
 from annotate.models import Assignment, Attribution, Membership, Project
+from annotate.selectors import CompiledQuery
 
 ROLE_RANK: dict[str, int] = {
     Membership.Role.ANNOTATOR: 1,
@@ -99,7 +96,9 @@ def can_write_assignment(user: Any, assignment: Assignment, role: str | None) ->
     )
 
 
-def _assignment_query(assignment_id: int, user_id: int | None, *, lock: bool) -> QuerySet:
+def _assignment_query(
+    assignment_id: int, user_id: int | None = None, *, lock: bool = False
+) -> QuerySet:
     """The assignment with project and article; with `user_id`, that user's role in the project
     comes along as `member_role` (one query instead of two)."""
     queryset = Assignment.objects.select_related("project", "article")
@@ -116,74 +115,14 @@ def _assignment_query(assignment_id: int, user_id: int | None, *, lock: bool) ->
     return queryset.filter(pk=assignment_id).order_by("pk")[:1]
 
 
-# Compiling the query above costs more CPU than PostgreSQL spends running it, and it is the same
-# query each time but for the two ids: it is compiled once per database connection and shape, with
-# placeholder ids that are swapped for the real ones, then rows are turned into models the way
-# QuerySet does it (ModelIterable). Per connection, because a compiler belongs to one.
-_PLACEHOLDER_ASSIGNMENT = 7_346_019_283_746_501
-_PLACEHOLDER_USER = 7_346_019_283_746_502
-_COMPILED: weakref.WeakKeyDictionary[Any, dict[tuple[bool, bool], Any]] = (
-    weakref.WeakKeyDictionary()
-)
-
-
-def _compile_assignment_query(db: str, *, lock: bool, member: bool) -> Any:
-    queryset = _assignment_query(
-        _PLACEHOLDER_ASSIGNMENT, _PLACEHOLDER_USER if member else None, lock=lock
-    )
-    compiler = queryset.query.get_compiler(using=db)
-    sql, params = compiler.as_sql()
-    placeholders = [p for p in params if p in (_PLACEHOLDER_ASSIGNMENT, _PLACEHOLDER_USER)]
-    if sorted(placeholders) != sorted(
-        [_PLACEHOLDER_ASSIGNMENT] + ([_PLACEHOLDER_USER] if member else [])
-    ):
-        return None  # not the expected shape: let the ORM run it every time
-    klass_info = compiler.klass_info
-    start, end = klass_info["select_fields"][0], klass_info["select_fields"][-1] + 1
-    return (
-        compiler,
-        sql,
-        tuple(params),
-        (start, end),
-        [f[0].target.attname for f in compiler.select[start:end]],
-        get_related_populators(klass_info, compiler.select, db),
-        dict(compiler.annotation_col_map or {}),
-    )
+# The same statement at every claim write but for the ids: compiled once per connection.
+_ASSIGNMENT_QUERY = CompiledQuery(Assignment, _assignment_query)
 
 
 def _fetch_assignment(assignment_id: int, user_id: int | None, *, lock: bool) -> Any:
-    db = router.db_for_write(Assignment) if lock else router.db_for_read(Assignment)
-    connection = connections[db]
-    shapes = _COMPILED.setdefault(connection, {})
-    shape = (lock, user_id is not None)
-    if shape not in shapes:
-        shapes[shape] = _compile_assignment_query(db, lock=lock, member=user_id is not None)
-    compiled = shapes[shape]
-    if compiled is None or type(assignment_id) is not int or not 0 < assignment_id < 2**63:
-        # Anything but a plain id (a string from a URL, an overflowing number) goes through the
-        # ORM, which converts or refuses it as it always did.
-        return _assignment_query(assignment_id, user_id, lock=lock).first()
-    compiler, sql, template, (start, end), init_list, populators, annotations = compiled
-    params = tuple(
-        assignment_id if p == _PLACEHOLDER_ASSIGNMENT else user_id if p == _PLACEHOLDER_USER else p
-        for p in template
-    )
-    if lock and connection.features.has_select_for_update and connection.get_autocommit():
-        # What the ORM's compiler would say.
-        raise TransactionManagementError(
-            "select_for_update cannot be used outside of a transaction."
-        )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        rows = cursor.fetchall()
-    for row in compiler.results_iter([rows]):
-        assignment = Assignment.from_db(db, init_list, row[start:end])
-        for populator in populators:
-            populator.populate(row, assignment)
-        for name, position in annotations.items():
-            setattr(assignment, name, row[position])
-        return assignment
-    return None
+    ids = (assignment_id,) if user_id is None else (assignment_id, user_id)
+    found = _ASSIGNMENT_QUERY.run(*ids, lock=lock)
+    return found[0] if found else None
 
 
 def access_assignment(

@@ -51,3 +51,23 @@ def test_ids_that_are_not_plain_numbers_go_through_the_orm(world):
     assert access_assignment(world.annotator, str(world.assignment.pk)).pk == world.assignment.pk
     with pytest.raises(NotFound):
         access_assignment(world.annotator, 2**70)
+
+
+@pytest.mark.django_db
+def test_the_compiled_actor_query_finds_what_the_orm_finds(world):
+    from annotate.models import Actor
+    from annotate.services.attributions import _ACTORS_QUERY, _actors_query
+    from annotate.services.projects import create_actor, create_project
+
+    elsewhere = create_project(name="elsewhere", user=world.admin)
+    stranger = create_actor(project_id=elsewhere.pk, user=world.admin, name="Stranger")
+    candidates = [world.minister.pk, world.officials.pk, stranger.pk, 10**9]
+    for count in range(1, len(candidates) + 1):
+        ids = sorted(candidates[:count])
+        for _ in range(2):
+            found = _ACTORS_QUERY.run(world.project.pk, *ids)
+            expected = list(_actors_query(world.project.pk, *ids))
+            assert sorted((a.pk, a.name, a.aliases) for a in found) == sorted(
+                (a.pk, a.name, a.aliases) for a in expected
+            )
+            assert all(isinstance(a, Actor) and a._state.db == "default" for a in found)

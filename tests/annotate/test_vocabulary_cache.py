@@ -1,5 +1,6 @@
-"""The vocabulary a claim write checks against is cached per project and vocabulary_version, and
-only from a transaction of its own (a committed version is never reused for other terms)."""
+"""The cheap claim write: the vocabulary is cached per project and vocabulary_version, and only
+from a transaction of its own (a committed version is never reused for other terms); the claim
+comes back with its rows; the inserts need no savepoint of their own."""
 
 import pytest
 from django.db import transaction
@@ -60,3 +61,23 @@ def test_the_returned_claim_carries_its_rows(world, django_assert_num_queries):
         stances = list(claim.stances.all())
     assert sorted(s.role for s in spans) == ["content", "cue", "source"]
     assert [s.target_topic for s in stances] == ["talks"]
+
+
+@pytest.mark.django_db
+def test_a_failed_insert_rolls_the_whole_claim_back_and_leaves_the_callers_transaction(
+    world, monkeypatch
+):
+    from django.db import IntegrityError
+
+    from annotate.models import Attribution, HistoryEntry, Span
+
+    def broken(*args, **kwargs):
+        raise IntegrityError("simulated")
+
+    monkeypatch.setattr(Span.objects, "bulk_create", broken)
+    with transaction.atomic():
+        with pytest.raises(InvalidInput, match="simulated"):
+            make_claim(world)
+        # No savepoint around the inserts, yet the caller's transaction is usable and clean.
+        assert not Attribution.objects.filter(assignment=world.assignment).exists()
+        assert not HistoryEntry.objects.filter(action="attribution.created").exists()
