@@ -2,6 +2,8 @@
 behind gunicorn. Method and numbers: bench/README.md, section "API write".
 
     .venv/bin/python bench/api_write.py            # drops and rebuilds the bench_h3 database
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench_x .venv/bin/python bench/api_write.py
+    .venv/bin/python bench/api_write.py --client python --worker-class sync --seconds 15
 
 Workload (what doccano and Label Studio were measured on: 200 articles, one span per request):
 200 articles of ~1,300 characters (blocks and sentences), a project with k=8 and 8 annotators,
@@ -12,12 +14,15 @@ and not blank, vocabulary, actors), written with its spans and stance and record
 in one transaction, and answered with the claim snapshot. So one request does more than a
 doccano span.
 
-Each client is a separate process (no shared GIL with the others) holding one keep-alive
-connection (http.client); it works through its own annotator's assignments round robin. A phase
-is bounded in requests and in time; 20 unmeasured requests per client warm the workers first.
-Latency is measured per request on the client, from sending to the last byte of the answer.
-The SQL statements of one request are counted in-process with CaptureQueriesContext through
-Django's test client, against the same database.
+Each client holds one keep-alive connection and works through its own annotator's prepared claims
+round robin. The load generator is wrk when installed (`apt-get install wrk`; one wrk thread per
+client, a Lua script posting the JSON bodies with the client's token; it costs ~0.1 ms of CPU per
+request, so the server gets the cores) or `--client python`, one spawned process per client
+(http.client), which costs the server a good part of the two cores. A phase is bounded in time
+(and, with Python clients, in requests) after an unmeasured warm-up. Latency is measured per
+request on the client, from sending to the last byte of the answer. The SQL statements of one
+request are counted in-process with CaptureQueriesContext through Django's test client, against
+the same database.
 """
 
 from __future__ import annotations
@@ -471,7 +476,7 @@ def run_phase_wrk(
         "requests": ok,
         "errors": int(failures) + int(socket_errors),
         "first_error": first_error or None,
-        "reconnects": int(socket_errors),
+        "socket_errors": int(socket_errors),
         "seconds": round(int(duration_us) / 1e6, 2),
         "requests_per_second": round(ok / (int(duration_us) / 1e6), 1),
         "p50_ms": round(float(p50) / 1000, 2),
@@ -491,7 +496,9 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--worker-class", default="gthread", choices=["gthread", "sync"])
     parser.add_argument("--threads", type=int, default=2, help="per gthread worker")
-    parser.add_argument("--requests", type=int, default=2000, help="per phase, over all clients")
+    parser.add_argument(
+        "--requests", type=int, default=2000, help="per phase, over all clients (Python clients)"
+    )
     parser.add_argument("--seconds", type=float, default=30, help="time bound per phase")
     parser.add_argument(
         "--client",
@@ -533,8 +540,13 @@ def main() -> None:
                 f"{count} client(s): {result['requests']} requests in {result['seconds']} s, "
                 f"{result['requests_per_second']} req/s, p50 {result['p50_ms']} ms, "
                 f"p95 {result['p95_ms']} ms, p99 {result['p99_ms']} ms, "
-                f"errors {result['errors']}, reconnects {result['reconnects']}, "
-                f"load average {result['load_average_1min']} on {os.cpu_count()} CPUs"
+                f"errors {result['errors']}, "
+                + (
+                    f"reconnects {result['reconnects']}, "
+                    if "reconnects" in result
+                    else f"socket errors {result['socket_errors']}, "
+                )
+                + f"load average {result['load_average_1min']} on {os.cpu_count()} CPUs"
             )
             print(
                 f"   server CPU per request: gunicorn {result['cpu_ms_per_request_gunicorn']} ms, "
