@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/import_articles.py                    # 10,000 seed-like + 10,000 short
     .venv/bin/python bench/import_articles.py -n 2000 --variant long --workers 1
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench_h1 \\
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench_h1b \\
         .venv/bin/python bench/import_articles.py
 
 Without DATABASE_URL it runs on a fresh SQLite file in a temporary folder (migrated first), so
@@ -22,6 +22,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "demo_data" / "seeds"
@@ -72,6 +73,21 @@ def cpu_seconds() -> float:
     return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
 
+def database_cpu_seconds(connection: Any) -> float | None:
+    """CPU time of the PostgreSQL backend serving `connection`, when the server runs on this
+    machine (read from /proc); None on SQLite (it runs inside this process) or a remote server."""
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def run(n: int, variants: list[str], workers: int | None, folder: Path) -> None:
     from django.db import connection
 
@@ -87,14 +103,23 @@ def run(n: int, variants: list[str], workers: int | None, folder: Path) -> None:
         path = folder / f"{variant}.jsonl"
         chars = generate(path, n, variant, rng)
         Article.objects.filter(external_id__startswith="bench-").delete()
+        database_before = database_cpu_seconds(connection)
         started, cpu = time.perf_counter(), cpu_seconds()
         result = import_articles(records=read_records(files_to_import([path])), workers=workers)
         seconds, cpu = time.perf_counter() - started, cpu_seconds() - cpu
+        database_after = database_cpu_seconds(connection)
+        database = (
+            f", database CPU {database_after - database_before:.1f} s "
+            f"({(database_after - database_before) / n * 1000:.2f} ms/article)"
+            if database_before is not None and database_after is not None
+            else ""
+        )
         print(
             f"{variant:5} {n} articles, {chars / n:.0f} chars avg: {seconds:.2f} s, "
             f"{result.created / seconds:.0f} articles/s, CPU {cpu:.1f} s "
-            f"({cpu / n * 1000:.2f} ms/article; "
-            f"{result.blocks} blocks, {result.sentences} sentences)"
+            f"({cpu / n * 1000:.2f} ms/article{database}; "
+            f"{result.blocks} blocks, {result.sentences} sentences); "
+            f"load average after: {os.getloadavg()[0]:.2f}"
         )
         started = time.perf_counter()
         again = import_articles(records=read_records(files_to_import([path])), workers=workers)

@@ -15,18 +15,38 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError, RestrictedError
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from corpus.bulk import insert_rows
 from corpus.errors import Conflict, InvalidInput, NotFound
 from corpus.importers.base import ArticleRecord, RecordError
 from corpus.models import Article, Block, Sentence, content_hash
-from corpus.segmentation import BlockSpan, segment_many
+from corpus.segmentation import BlockRow, block_rows, segment_many
 
 logger = logging.getLogger(__name__)
 
 CHUNK_SIZE = 500
 # Below this many new articles in a chunk, starting worker processes costs more than it saves.
 POOL_THRESHOLD = 200
+# Columns written by `insert_rows`, in row order (`created_at` is set per chunk, as auto_now_add).
+ARTICLE_FIELDS = (
+    "title",
+    "published_date",
+    "published_at",
+    "published_offset_minutes",
+    "publisher",
+    "author",
+    "url",
+    "language",
+    "external_id",
+    "metadata",
+    "text",
+    "content_hash",
+    "created_at",
+)
+BLOCK_FIELDS = ("article", "kind", "start", "end")
+SENTENCE_FIELDS = ("article", "block", "start", "end")
 
 
 @dataclass
@@ -159,55 +179,60 @@ class _Importer:
             self.progress(self.read)
         return articles, kept
 
-    def start_segmenting(
-        self, records: list[ArticleRecord]
-    ) -> Callable[[], list[list[BlockSpan] | None]]:
+    def start_segmenting(self, records: list[ArticleRecord]) -> Callable[[], list[list[BlockRow]]]:
         """Start segmenting the records that carry no blocks; return a function awaiting it."""
         jobs = [(r.text, r.body_start, r.heading_lines) for r in records if r.blocks is None]
-        pending: AsyncResult[list[list[list[BlockSpan]]]] | None = None
+        pending: AsyncResult[list[list[list[BlockRow]]]] | None = None
         if self.workers > 1 and len(jobs) >= POOL_THRESHOLD:
             if self.pool is None:
                 # spawn, not fork: a forked child would share the database connection's socket.
                 self.pool = multiprocessing.get_context("spawn").Pool(self.workers)
             pending = self.pool.map_async(segment_many, _split(jobs, self.workers * 2))
 
-        def wait() -> list[list[BlockSpan] | None]:
+        def wait() -> list[list[BlockRow]]:
             segmented = (
                 [blocks for part in pending.get() for blocks in part]
                 if pending is not None
                 else segment_many(jobs)
             )
             found = iter(segmented)
-            return [r.blocks if r.blocks is not None else next(found) for r in records]
+            return [block_rows(r.blocks) if r.blocks is not None else next(found) for r in records]
 
         return wait
 
-    def insert(self, articles: list[Article], segmented: list[list[BlockSpan] | None]) -> None:
+    def insert(self, articles: list[Article], segmented: list[list[BlockRow]]) -> None:
         if not articles:
             return
-        Article.objects.bulk_create(articles)
-        blocks: list[Block] = []
+        created_at = timezone.now()
+        article_ids = insert_rows(
+            Article,
+            ARTICLE_FIELDS,
+            [
+                (*(getattr(article, name) for name in ARTICLE_FIELDS[:-1]), created_at)
+                for article in articles
+            ],
+            with_ids=True,
+        )
+        blocks: list[tuple[int, str, int, int]] = []
         spans: list[tuple[tuple[int, int], ...]] = []
-        for article, article_blocks in zip(articles, segmented, strict=True):
-            for span in article_blocks or ():
-                blocks.append(
-                    Block(article_id=article.pk, kind=span.kind, start=span.start, end=span.end)
-                )
-                spans.append(span.sentences)
-        Block.objects.bulk_create(blocks, batch_size=2000)
+        for article_id, article_blocks in zip(article_ids, segmented, strict=True):
+            for kind, start, end, block_sentences in article_blocks:
+                blocks.append((article_id, kind, start, end))
+                spans.append(block_sentences)
+        block_ids = insert_rows(Block, BLOCK_FIELDS, blocks, with_ids=True)
         sentences = [
-            Sentence(article_id=block.article_id, block_id=block.pk, start=start, end=end)
-            for block, block_sentences in zip(blocks, spans, strict=True)
+            (block[0], block_id, start, end)
+            for block, block_id, block_sentences in zip(blocks, block_ids, spans, strict=True)
             for start, end in block_sentences
         ]
-        Sentence.objects.bulk_create(sentences, batch_size=2000)
+        insert_rows(Sentence, SENTENCE_FIELDS, sentences)
         self.result.created += len(articles)
-        self.result.created_ids.extend(article.pk for article in articles)
+        self.result.created_ids.extend(article_ids)
         self.result.blocks += len(blocks)
         self.result.sentences += len(sentences)
 
     def run(self, records: Iterable[ArticleRecord], chunk_size: int) -> ImportResult:
-        pending: tuple[list[Article], Callable[[], list[list[BlockSpan] | None]]] | None = None
+        pending: tuple[list[Article], Callable[[], list[list[BlockRow]]]] | None = None
         for chunk in _chunks(records, chunk_size):
             articles, kept = self.prepare(chunk)
             waiting = self.start_segmenting(kept)
