@@ -20,7 +20,9 @@ from typing import Any
 
 from django.db import connections, router
 from django.db.models import Count, Prefetch, Q, QuerySet
-from django.db.models.query import get_related_populators
+
+# A private ORM helper (no stub): Django is pinned to 5.2, whose signature this call follows.
+from django.db.models.query import get_related_populators  # type: ignore[attr-defined]
 from django.db.transaction import TransactionManagementError
 from django.utils.translation import gettext as _
 

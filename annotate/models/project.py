@@ -21,7 +21,9 @@ class Project(models.Model):
     is_blind = models.BooleanField(
         default=True, help_text=_("Annotators cannot see each other's work on an article.")
     )
-    articles = models.ManyToManyField(Article, through="ProjectArticle", related_name="projects")
+    articles: "models.ManyToManyField[Article, ProjectArticle]" = models.ManyToManyField(
+        Article, through="ProjectArticle", related_name="projects"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
