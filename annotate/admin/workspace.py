@@ -327,7 +327,7 @@ class WorkspaceViews:
         context = {
             **self._context(
                 request,
-                assignment.article.title or _("Article %(id)s") % {"id": assignment.article_id},
+                str(assignment.article),
             ),
             "assignment": assignment,
             "project": assignment.project,
