@@ -13,6 +13,12 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(skip)
 
 
+@pytest.fixture(autouse=True)
+def fast_passwords(settings):
+    """Tests create many users; the default PBKDF2 rounds would dominate the run time."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def make_user(db):
     def make(username: str, *, is_staff: bool = True, is_superuser: bool = False):

@@ -24,11 +24,6 @@ pytestmark = pytest.mark.django_db
 MAX_QUERIES = 20
 
 
-@pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def world() -> Workspace:
     return build_workspace()

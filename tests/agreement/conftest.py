@@ -55,11 +55,6 @@ class Review:
         submit_assignment(assignment_id=self.second.pk, user=self.ann2, via="api")
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hasher(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def review(make_user) -> Review:
     admin = make_user("root", is_superuser=True)

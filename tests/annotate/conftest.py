@@ -43,12 +43,6 @@ class World:
         return start, start + len(words)
 
 
-@pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    """Users are made in every test; the default PBKDF2 rounds would dominate the run time."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def world(make_user) -> World:
     admin = make_user("root", is_superuser=True)

@@ -10,8 +10,7 @@ from annotate.models import Actor, Assignment, Attribution, HistoryEntry, Stance
 
 
 @pytest.fixture
-def demo(db, settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+def demo(db):
     out = StringIO()
     call_command("load_demo", stdout=out)
     return out.getvalue()
@@ -90,7 +89,6 @@ def test_load_demo_refuses_folder_without_gold(db, tmp_path):
 def test_load_demo_reports_bad_gold_line_and_writes_nothing(db, tmp_path, settings):
     import shutil
 
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     source = settings.BASE_DIR / "demo_data"
     shutil.copytree(source / "seeds", tmp_path / "seeds")
     shutil.copy(source / "GUIDELINES.md", tmp_path)

@@ -21,12 +21,6 @@ TEXT = (
 
 
 @pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    # The default PBKDF2 hasher costs ~0.2 s per user; these tests are not about hashing.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture(autouse=True)
 def fresh_cache():
     # The login throttle counts in the cache; each test starts with no requests counted.
     cache.clear()

@@ -36,11 +36,6 @@ def browser():
         browser.close()
 
 
-@pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def _add_csp(route):
     if route.request.resource_type != "document":
         route.continue_()

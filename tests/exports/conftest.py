@@ -240,11 +240,6 @@ def build_dataset(make_user: Any, name: str = "Exports") -> Dataset:
     return data
 
 
-@pytest.fixture(autouse=True)
-def fast_passwords(settings: Any) -> None:
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def dataset(make_user: Any) -> Dataset:
     return build_dataset(make_user)
